@@ -1,0 +1,157 @@
+"""The one module that grants, revokes and checks access to case records (django-guardian).
+
+Protected roots (``Referral`` now; group sessions and pathways later) carry direct-FK object
+permissions: assigning an operator grants ``view_`` and ``change_`` on the root, unassigning
+revokes both. Coordinators hold the model-level permissions through their Group and so see all
+(``accept_global_perms``); operators' Group holds none, admins hold none. Children (people,
+interviews, ...) are visible exactly when a root above them is.
+
+A record the user may not see is answered with 404, never 403.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from ceis.audit.models import Event
+from ceis.audit.services import event_record
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _roots() -> dict[type[models.Model], type[models.Model]]:
+    """Protected root model -> its direct-FK user permission model."""
+    from referrals.models import Referral, ReferralUserObjectPermission
+
+    return {Referral: ReferralUserObjectPermission}
+
+
+def _perm(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def _as_queryset(model_or_qs) -> QuerySet:
+    return model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+
+
+def _visible_roots(model: type[models.Model], user, action: str = "view", qs: QuerySet | None = None) -> QuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return model._default_manager.none()
+    return get_objects_for_user(
+        user,
+        _perm(model, action),
+        klass=qs if qs is not None else model._default_manager.all(),
+        use_groups=True,
+        any_perm=False,
+        with_superuser=True,
+        accept_global_perms=True,
+    )
+
+
+def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -> QuerySet[M]:
+    """The records of this model (or narrowed queryset) that ``user`` may view (or change)."""
+    from referrals.models import Person, Referral
+
+    qs = _as_queryset(model_or_qs)
+    model = qs.model
+    if model in _roots():
+        return _visible_roots(model, user, action, qs)
+    if model is Person:
+        if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
+            return qs
+        referrals = _visible_roots(Referral, user, action)
+        return qs.filter(Exists(referrals.filter(person=OuterRef("pk"))))
+    raise TypeError(f"{model.__name__} is not a case record known to ceis.access")
+
+
+def get_visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view", **lookup) -> M:
+    """Fetch one record the user may see, or raise 404 (also for malformed ids)."""
+    try:
+        return visible(model_or_qs, user, action=action).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_view(user, obj: models.Model) -> bool:
+    return visible(type(obj), user).filter(pk=obj.pk).exists()
+
+
+def can_change(user, obj: models.Model) -> bool:
+    return visible(type(obj), user, action="change").filter(pk=obj.pk).exists()
+
+
+@transaction.atomic
+def assign(record: models.Model, user, *, by) -> bool:
+    """Grant ``user`` view and change on a protected root. Returns False if already assigned."""
+    model = type(record)
+    if model not in _roots():
+        raise TypeError(f"{model.__name__} is not a protected root")
+    if is_assigned(record, user):
+        return False
+    for action in ("view", "change"):
+        assign_perm(_perm(model, action), user, record)
+    event_record(kind=Event.Kind.ASSIGN, actor=by, target=record, subject=user)
+    return True
+
+
+@transaction.atomic
+def unassign(record: models.Model, user, *, by) -> bool:
+    """Revoke ``user``'s view and change on a protected root. Returns False if not assigned."""
+    model = type(record)
+    if model not in _roots():
+        raise TypeError(f"{model.__name__} is not a protected root")
+    if not is_assigned(record, user):
+        return False
+    for action in ("view", "change"):
+        remove_perm(_perm(model, action), user, record)
+    event_record(kind=Event.Kind.UNASSIGN, actor=by, target=record, subject=user)
+    return True
+
+
+def _view_rows(model: type[models.Model]) -> QuerySet:
+    perm_model = _roots()[model]
+    return perm_model.objects.filter(
+        permission__codename=f"view_{model._meta.model_name}",
+        permission__content_type__app_label=model._meta.app_label,
+    )
+
+
+def is_assigned(record: models.Model, user) -> bool:
+    return _view_rows(type(record)).filter(content_object=record, user=user).exists()
+
+
+def assignees(records) -> dict[int, list]:
+    """Operators assigned to each record (by pk), in one query whatever the number of records."""
+    records = list(records)
+    if not records:
+        return {}
+    model = type(records[0])
+    rows = (
+        _view_rows(model)
+        .filter(content_object__in=[r.pk for r in records])
+        .select_related("user")
+        .order_by("user__username")
+    )
+    result: dict[int, list] = defaultdict(list)
+    for row in rows:
+        result[row.content_object_id].append(row.user)
+    return result
+
+
+def assigned_to(model: type[M], user) -> QuerySet[M]:
+    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored."""
+    return model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object"))
+
+
+def operators_assignable() -> QuerySet:
+    """Active operators, the only users a record may be assigned to."""
+    from ceis.accounts import roles
+
+    return get_user_model().objects.filter(is_active=True, groups__name=roles.OPERATOR).order_by("username")

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import Http404
+
+
+def role_required(*role_names: str):
+    """Answer 404 (not 403) to anyone outside these roles: a route reveals nothing to them."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_authenticated and (user.is_superuser or any(user.has_role(r) for r in role_names))):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,48 @@
+"""Roles are auth Groups; their model permissions are set by the data migrations and checked by tests.
+
+Operators hold NO model-level view/change permission on protected roots: they see only what
+``ceis.access`` grants them object by object.
+"""
+
+from __future__ import annotations
+
+OPERATOR = "operatore"
+COORDINATOR = "coordinatore"
+ADMIN = "amministratore"
+
+ALL = (OPERATOR, COORDINATOR, ADMIN)
+
+# "app_label.codename" for each role, as the roles migration creates them.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    OPERATOR: (
+        "referrals.add_referral",
+        "referrals.add_person",
+        "partners.view_partnerbody",
+        "partners.view_partnercontact",
+    ),
+    COORDINATOR: (
+        "referrals.add_referral",
+        "referrals.view_referral",
+        "referrals.change_referral",
+        "referrals.assign_referral",
+        "referrals.add_person",
+        "referrals.view_person",
+        "referrals.change_person",
+        "partners.view_partnerbody",
+        "partners.view_partnercontact",
+        "auditlog.view_logentry",
+        "audit.view_event",
+    ),
+    ADMIN: (
+        "partners.add_partnerbody",
+        "partners.change_partnerbody",
+        "partners.view_partnerbody",
+        "partners.add_partnercontact",
+        "partners.change_partnercontact",
+        "partners.delete_partnercontact",
+        "partners.view_partnercontact",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+    ),
+}

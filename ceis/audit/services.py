@@ -1,0 +1,51 @@
+"""Write audit events. Callers pass records and users, never free text about a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_value
+from auditlog.signals import accessed
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import Event
+
+
+def _context() -> dict[str, Any]:
+    try:
+        return auditlog_value.get()
+    except LookupError:
+        return {}
+
+
+def event_record(
+    *,
+    kind: str,
+    actor=None,
+    target: models.Model | None = None,
+    subject=None,
+    username: str = "",
+    ip: str | None = None,
+    details: dict | None = None,
+) -> Event:
+    ctx = _context()
+    if actor is None:
+        actor = ctx.get("actor")
+    return Event.objects.create(
+        kind=kind,
+        actor=actor,
+        subject=subject,
+        username=username[:150],
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        ip=ip or ctx.get("remote_addr"),
+        request_id=(get_cid() or "")[:255],
+        details=details or {},
+    )
+
+
+def record_viewed(instance: models.Model) -> None:
+    """Log a read of a case record (django-auditlog ACCESS entry, actor from the request)."""
+    accessed.send(sender=instance.__class__, instance=instance)

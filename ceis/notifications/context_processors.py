@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+
+def unread_notifications(request):
+    """Unread count for the navigation bar, computed only if a template asks for it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count():
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {"unread_notifications": SimpleLazyObject(count)}

@@ -1,0 +1,42 @@
+"""In-app notifications, which double as the e-mail outbox.
+
+A row is written in the same transaction as the event; Celery e-mails it afterwards and marks it
+sent, so a broker outage delays e-mail but loses nothing. Rows carry a kind and a link to a record,
+never personal data: the text is built at display time from the kind and the record's case code.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("A referral has been assigned to you")
+        UNASSIGNED = "unassigned", _("You have been removed from a referral")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # What the notification is about: a label safe to show (a case code) and the in-app path.
+    label = models.CharField(_("about"), max_length=50, blank=True)
+    path = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.label}"

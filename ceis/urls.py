@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from ceis.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("ceis.accounts.urls")),
+    path("partners/", include("ceis.partners.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("notifications/", include("ceis.notifications.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("Referrals")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Person, Referral
+
+        # Encrypted fields never reach an audit diff, not even as ciphertext.
+        auditlog.register(Person, exclude_fields=list(Person.ENCRYPTED_FIELDS) + ["name_key", "duplicate_key"])
+        auditlog.register(Referral, exclude_fields=list(Referral.ENCRYPTED_FIELDS), m2m_fields={"exploitation_forms"})

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ceis.partners.models import PartnerBody
+
+from .models import Referral
+
+
+class ReferralFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Referral.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    urgency = django_filters.MultipleChoiceFilter(
+        label=_("Urgency"), choices=Referral.Urgency.choices, widget=forms.CheckboxSelectMultiple
+    )
+    referring_body = django_filters.ModelChoiceFilter(
+        label=_("Referring body"), queryset=PartnerBody.objects.order_by("name")
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Referral.Channel.choices)
+    received = django_filters.DateFromToRangeFilter(
+        label=_("Received between"),
+        field_name="received_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("received_at", "received"),
+            ("urgency_rank", "urgency"),
+            ("status", "status"),
+            ("person__case_code", "case"),
+            ("referring_body__name", "body"),
+        ),
+        field_labels={
+            "received": _("received"),
+            "urgency": _("urgency"),
+            "status": _("status"),
+            "case": _("case code"),
+            "body": _("referring body"),
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "urgency", "referring_body", "channel", "received"]
+
+    def filter_case_code(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(person__case_code__iexact=value) | Q(person__case_code__icontains=value))
+            if value
+            else queryset
+        )

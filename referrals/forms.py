@@ -1,0 +1,336 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ceis.partners.models import PartnerBody, PartnerContact
+
+from .models import ExploitationForm, Person, Referral
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def active_bodies(current_pk: int | None = None):
+    """Active bodies, plus the one already chosen (so an old record stays editable)."""
+    return PartnerBody.objects.filter(Q(active=True) | Q(pk=current_pk or 0)).order_by("name")
+
+
+class ExploitationChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=ExploitationForm.objects.all(), required=False, **kwargs)
+
+
+class IntakeForm(forms.Form):
+    """Phone intake: few required fields, the rest completed later on the referral and person pages."""
+
+    referring_body = forms.ModelChoiceField(label=_("Referring body"), queryset=PartnerBody.objects.none())
+    referring_contact = forms.ModelChoiceField(
+        label=_("Contact person"), queryset=PartnerContact.objects.none(), required=False
+    )
+    referrer_name = forms.CharField(
+        label=_("Who referred"),
+        max_length=150,
+        required=False,
+        help_text=_("Name and role of the caller, if not a known contact."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Referral.Channel.choices, initial=Referral.Channel.PHONE)
+    received_at = forms.DateTimeField(
+        label=_("Received at"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Referral.Urgency.choices, initial=Referral.Urgency.ROUTINE)
+    reason = forms.CharField(label=_("What was reported"), widget=forms.Textarea(attrs={"rows": 5}))
+    exploitation_forms = ExploitationChoiceField(label=_("Suspected forms of exploitation"))
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    aliases = forms.CharField(label=_("Aliases"), max_length=200, required=False)
+    gender = forms.ChoiceField(label=_("Sex / gender"), choices=Person.Gender.choices, initial=Person.Gender.NOT_STATED)
+    birth_year = forms.IntegerField(label=_("Year of birth (or estimated)"), required=False, min_value=1900)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    consent_recorded = forms.BooleanField(label=_("Consent to the referral recorded"), required=False)
+    confirm_new_person = forms.BooleanField(
+        label=_("I have checked the possible match: record this as a new person"), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.duplicates = []
+        self.hidden_duplicate = False
+        self.fields["referring_body"].queryset = active_bodies()
+        self.fields["referring_contact"].queryset = PartnerContact.objects.filter(
+            active=True, body__active=True
+        ).select_related("body")
+        self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["birth_year"].max_value = timezone.localdate().year
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Who refers"),
+                Div(
+                    Div("referring_body", css_class="col-md-6"),
+                    Div("referring_contact", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("referrer_name", css_class="col-md-6"),
+                    Div("channel", css_class="col-md-3"),
+                    Div("received_at", css_class="col-md-3"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("What was reported"),
+                "urgency",
+                "reason",
+                Field("exploitation_forms"),
+            ),
+            Fieldset(
+                _("The person"),
+                Div(
+                    Div("first_name", css_class="col-md-4"),
+                    Div("last_name", css_class="col-md-4"),
+                    Div("aliases", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("gender", css_class="col-md-4"),
+                    Div("birth_year", css_class="col-md-4"),
+                    Div("phone", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "consent_recorded",
+            ),
+        )
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("The referral cannot be received in the future."))
+        return value
+
+    def clean_birth_year(self):
+        value = self.cleaned_data.get("birth_year")
+        if value and value > timezone.localdate().year:
+            raise forms.ValidationError(_("The year of birth cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        names = (data.get(f, "").strip() for f in ("first_name", "last_name", "aliases"))
+        if not any(names):
+            self.add_error("last_name", _("Give at least a name or an alias."))
+        contact, body = data.get("referring_contact"), data.get("referring_body")
+        if contact and body and contact.body_id != body.pk:
+            self.add_error("referring_contact", _("This contact does not belong to the referring body."))
+        if not self.errors:
+            self._check_duplicates()
+        return data
+
+    def person(self) -> Person:
+        d = self.cleaned_data
+        return Person(
+            first_name=d["first_name"].strip(),
+            last_name=d["last_name"].strip(),
+            aliases=d["aliases"].strip(),
+            gender=d["gender"],
+            birth_year=d.get("birth_year"),
+            phone=d["phone"].strip(),
+        )
+
+    def referral(self) -> Referral:
+        d = self.cleaned_data
+        return Referral(
+            referring_body=d["referring_body"],
+            referring_contact=d.get("referring_contact"),
+            referrer_name=d["referrer_name"],
+            channel=d["channel"],
+            received_at=d["received_at"],
+            urgency=d["urgency"],
+            reason=d["reason"],
+            consent_recorded=d["consent_recorded"],
+        )
+
+    def _check_duplicates(self):
+        from ceis import access
+
+        from .services import duplicate_candidates
+
+        candidates = duplicate_candidates(person=self.person())
+        if not candidates.exists():
+            return
+        visible = list(access.visible(candidates, self.user).order_by("case_code"))
+        self.duplicates = visible
+        self.hidden_duplicate = len(visible) < candidates.count()
+        if not self.cleaned_data.get("confirm_new_person"):
+            self.add_error(
+                "confirm_new_person",
+                _(
+                    "A person with the same name and year of birth may already be recorded. Check, then confirm to go on."
+                ),
+            )
+
+
+class ReferralForm(forms.ModelForm):
+    """Complete a referral after the call."""
+
+    class Meta:
+        model = Referral
+        fields = [
+            "referring_body",
+            "referring_contact",
+            "referrer_name",
+            "channel",
+            "received_at",
+            "urgency",
+            "reason",
+            "exploitation_forms",
+            "consent_recorded",
+            "report_returned_at",
+        ]
+        widgets = {
+            "received_at": DateTimeLocalInput(),
+            "reason": forms.Textarea(attrs={"rows": 5}),
+            "exploitation_forms": forms.CheckboxSelectMultiple,
+            "report_returned_at": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referring_body"].queryset = active_bodies(self.instance.referring_body_id)
+        self.fields["referring_contact"].queryset = PartnerContact.objects.filter(active=True).select_related("body")
+        self.fields["received_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("The referral cannot be received in the future."))
+        return value
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "aliases",
+            "gender",
+            "date_of_birth",
+            "birth_year",
+            "age_doubtful",
+            "nationality",
+            "languages",
+            "preferred_language",
+            "phone",
+            "documents",
+            "reception_centre",
+            "legal_status",
+            "minor",
+            "unaccompanied",
+            "pregnant",
+            "single_parent",
+            "disability",
+            "mental_health",
+            "torture_survivor",
+            "children_count",
+        ]
+        widgets = {"date_of_birth": DateInput(), "documents": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reception_centre"].queryset = active_bodies(self.instance.reception_centre_id)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Identity"),
+                Div(
+                    Div("first_name", css_class="col-md-4"),
+                    Div("last_name", css_class="col-md-4"),
+                    Div("aliases", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("gender", css_class="col-md-3"),
+                    Div("date_of_birth", css_class="col-md-3"),
+                    Div("birth_year", css_class="col-md-3"),
+                    Div("age_doubtful", css_class="col-md-3 pt-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("nationality", css_class="col-md-4"),
+                    Div("languages", css_class="col-md-4"),
+                    Div("preferred_language", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(Div("phone", css_class="col-md-4"), Div("documents", css_class="col-md-8"), css_class="row"),
+            ),
+            Fieldset(
+                _("Reception and legal status"),
+                Div(
+                    Div("reception_centre", css_class="col-md-6"),
+                    Div("legal_status", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Vulnerabilities"),
+                Div(
+                    *[
+                        Div(f, css_class="col-md-4")
+                        for f in (
+                            "minor",
+                            "unaccompanied",
+                            "pregnant",
+                            "single_parent",
+                            "disability",
+                            "mental_health",
+                            "torture_survivor",
+                        )
+                    ],
+                    css_class="row",
+                ),
+                "children_count",
+            ),
+        )
+
+
+class AssignForm(forms.Form):
+    operator = forms.ModelChoiceField(label=_("Operator"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from ceis import access
+
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = access.operators_assignable()
+        self.fields["operator"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class NameSearchForm(forms.Form):
+    """Search by name is POSTed: the name never appears in a URL, a log line or the browser history."""
+
+    name = forms.CharField(label=_("Name or alias"), max_length=200)

@@ -1,0 +1,320 @@
+"""People and referrals: how a person comes to the service.
+
+Identifying and narrative fields are encrypted at rest (``ceis.crypto``); what lists filter and
+sort on stays in clear. Access goes through ``ceis.access`` only: ``Referral`` is a protected root
+(direct-FK guardian tables below); a ``Person`` is visible when one of her referrals is.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from ceis.crypto import EncryptedCharField, EncryptedDateField, EncryptedTextField, keyed_hash, normalise_name
+from ceis.partners.models import PartnerBody, PartnerContact
+
+CASE_CODE_PREFIX = "LU"
+
+
+class CaseCodeCounter(models.Model):
+    """Last case number handed out in a year: ``LU-2026-0042``."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_code(cls, year: int) -> str:
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(year=year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return f"{CASE_CODE_PREFIX}-{year}-{counter.last:04d}"
+
+
+class ExploitationForm(models.Model):
+    """Reference list of the forms of exploitation (codes seeded by a data migration)."""
+
+    class Code(models.TextChoices):
+        SEXUAL_STREET = "sexual_street", _("sexual exploitation (street)")
+        SEXUAL_INDOOR = "sexual_indoor", _("sexual exploitation (indoor)")
+        LABOUR = "labour", _("labour exploitation")
+        DOMESTIC = "domestic", _("domestic servitude")
+        BEGGING = "begging", _("forced begging")
+        CRIMINAL = "criminal", _("forced criminal activities")
+        MARRIAGE = "marriage", _("forced marriage")
+        ORGANS = "organs", _("organ removal")
+        ADOPTION = "adoption", _("illegal adoption")
+        SURROGACY = "surrogacy", _("surrogacy exploitation")
+        OTHER = "other", _("other")
+
+    code = models.CharField(max_length=20, choices=Code.choices, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("form of exploitation")
+        verbose_name_plural = _("forms of exploitation")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return str(self.Code(self.code).label)
+
+    @property
+    def is_sexual(self) -> bool:
+        return self.code in (self.Code.SEXUAL_STREET, self.Code.SEXUAL_INDOOR)
+
+
+class Person(models.Model):
+    ENCRYPTED_FIELDS = ("first_name", "last_name", "aliases", "phone", "documents", "date_of_birth")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        TRANS_WOMAN = "trans_woman", _("trans woman")
+        TRANS_MAN = "trans_man", _("trans man")
+        NON_BINARY = "non_binary", _("non-binary")
+        NOT_STATED = "not_stated", _("not stated")
+
+    class LegalStatus(models.TextChoices):
+        ASYLUM_APPLICANT = "asylum_applicant", _("asylum applicant")
+        INTERNATIONAL_PROTECTION = "international_protection", _("international protection")
+        ART18 = "art18", _("special-cases permit (art. 18)")
+        ART18_BIS = "art18bis", _("special-cases permit (art. 18-bis)")
+        ART18_TER = "art18ter", _("special-cases permit (art. 18-ter)")
+        IRREGULAR = "irregular", _("irregular")
+        EU_CITIZEN = "eu_citizen", _("EU citizen")
+        OTHER = "other", _("other")
+        UNKNOWN = "unknown", _("unknown")
+
+    case_code = models.CharField(_("case code"), max_length=20, unique=True, editable=False)
+    first_name = EncryptedCharField(_("first name"), max_length=100, blank=True)
+    last_name = EncryptedCharField(_("last name"), max_length=100, blank=True)
+    aliases = EncryptedCharField(
+        _("aliases"), max_length=200, blank=True, help_text=_("Other names she or he is known by.")
+    )
+    phone = EncryptedCharField(_("phone"), max_length=50, blank=True)
+    documents = EncryptedTextField(_("documents"), blank=True, help_text=_("Identity documents and their numbers."))
+    gender = models.CharField(_("sex / gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_STATED)
+    date_of_birth = EncryptedDateField(_("date of birth"), blank=True, null=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth (or estimated)"), null=True, blank=True, db_index=True
+    )
+    age_doubtful = models.BooleanField(
+        _("age doubtful"),
+        default=False,
+        help_text=_("While the age is doubtful, a possible minor is treated as a minor."),
+    )
+    nationality = CountryField(_("nationality"), blank=True, db_index=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=100, blank=True)
+    reception_centre = models.ForeignKey(
+        PartnerBody,
+        verbose_name=_("current reception centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_people",
+    )
+    legal_status = models.CharField(
+        _("legal status"), max_length=30, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN
+    )
+    minor = models.BooleanField(_("minor"), default=False)
+    unaccompanied = models.BooleanField(_("unaccompanied minor"), default=False)
+    pregnant = models.BooleanField(_("pregnant"), default=False)
+    single_parent = models.BooleanField(_("single parent with children"), default=False)
+    disability = models.BooleanField(_("disability"), default=False)
+    mental_health = models.BooleanField(_("mental health needs"), default=False)
+    torture_survivor = models.BooleanField(_("survivor of torture or serious violence"), default=False)
+    children_count = models.PositiveSmallIntegerField(_("accompanying children"), default=0)
+
+    # Keyed hashes (never reversible without DUPLICATE_HASH_KEY): name for search, name+year for duplicates.
+    name_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    duplicate_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.case_code
+
+    def save(self, *args, **kwargs):
+        if self.date_of_birth and not self.birth_year:
+            self.birth_year = self.date_of_birth.year
+        self.refresh_keys()
+        if not self.case_code:
+            self.case_code = CaseCodeCounter.next_code(timezone.localdate().year)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return name or self.aliases
+
+    @property
+    def presumed_minor(self) -> bool:
+        """A minor, or possibly one while the age is doubtful (the presumption of minor age)."""
+        if self.minor or self.age_doubtful:
+            return True
+        year = self.effective_birth_year
+        return year is not None and timezone.localdate().year - year < 18
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        if self.birth_year and not (1900 <= self.birth_year <= today.year):
+            errors["birth_year"] = _("Enter a year between 1900 and this year.")
+        if self.date_of_birth and self.birth_year and self.date_of_birth.year != self.birth_year:
+            errors["birth_year"] = _("The year of birth does not match the date of birth.")
+        if not (self.first_name or self.last_name or self.aliases):
+            errors["last_name"] = _("Give at least a name or an alias.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def effective_birth_year(self) -> int | None:
+        return self.date_of_birth.year if self.date_of_birth else self.birth_year
+
+    def refresh_keys(self) -> None:
+        full = normalise_name(f"{self.first_name} {self.last_name}") or normalise_name(self.aliases)
+        self.name_key = keyed_hash("name", full) if full else ""
+        self.duplicate_key = keyed_hash("dup", full, self.effective_birth_year or "") if full else ""
+
+
+class Referral(models.Model):
+    ENCRYPTED_FIELDS = ("reason", "closure_note")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail / PEC")
+        IN_PERSON = "in_person", _("in person")
+        GROUP_SESSION = "group_session", _("group-session follow-up")
+        NUMERO_VERDE = "numero_verde", _("National anti-trafficking helpline")
+        OUTREACH = "outreach", _("landing / outreach")
+        TRANSFER = "transfer", _("transfer from another project")
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("routine")
+        PRIORITY = "priority", _("priority")
+        IMMEDIATE = "immediate", _("immediate danger")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ASSIGNED = "assigned", _("assigned")
+        INTERVIEW_SCHEDULED = "interview_scheduled", _("interview scheduled")
+        IN_ASSESSMENT = "in_assessment", _("in assessment")
+        CLOSED = "closed", _("closed")
+
+    class Outcome(models.TextChoices):
+        TAKEN_IN_CHARGE = "taken_in_charge", _("presumed victim taken in charge")
+        TRANSFERRED = "transferred", _("presumed victim transferred to another project")
+        AT_RISK = "at_risk", _("at risk / informed")
+        NOT_TRAFFICKING = "not_trafficking", _("not trafficking, referred elsewhere")
+        DECLINED = "declined", _("declined")
+        UNREACHABLE = "unreachable", _("unreachable")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
+    referring_body = models.ForeignKey(
+        PartnerBody, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referring body")
+    )
+    referring_contact = models.ForeignKey(
+        PartnerContact,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+    )
+    referrer_name = models.CharField(
+        _("who referred"),
+        max_length=150,
+        blank=True,
+        help_text=_("Name and role of the caller, if not a known contact."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, db_index=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    reason = EncryptedTextField(_("what was reported"))
+    exploitation_forms = models.ManyToManyField(
+        ExploitationForm, blank=True, related_name="referrals", verbose_name=_("suspected forms of exploitation")
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE, db_index=True
+    )
+    consent_recorded = models.BooleanField(_("consent to the referral recorded"), default=False)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
+    outcome = models.CharField(_("outcome of identification"), max_length=30, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closure_note = EncryptedTextField(_("closure note"), blank=True)
+    report_returned_at = models.DateField(_("report returned to the referring body on"), null=True, blank=True)
+    possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-received_at", "-id"]
+        permissions = [("assign_referral", _("Can assign operators to a referral"))]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="referral_status_received"),
+            models.Index(fields=["urgency", "-received_at"], name="referral_urgency_received"),
+            models.Index(fields=["referring_body", "-received_at"], name="referral_body_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.case_code} · {self.received_at:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def clean(self):
+        errors = {}
+        if self.received_at and self.received_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["received_at"] = _("The referral cannot be received in the future.")
+        if (
+            self.referring_contact_id
+            and self.referring_body_id
+            and self.referring_contact.body_id != self.referring_body_id
+        ):
+            errors["referring_contact"] = _("This contact does not belong to the referring body.")
+        if self.status == self.Status.CLOSED and not self.outcome:
+            errors["outcome"] = _("The outcome of identification is required to close a referral.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="user_permissions")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["content_object", "permission"], name="referral_uop_object_perm")]
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="group_permissions")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["content_object", "permission"], name="referral_gop_object_perm")]

@@ -1,0 +1,28 @@
+"""Reads on people and referrals, always through ``ceis.access``."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ceis import access
+from ceis.crypto import keyed_hash, normalise_name
+
+from .models import Person, Referral
+
+
+def referrals_for(user, *, mine: bool) -> QuerySet[Referral]:
+    """Referrals for a list page: the user's own (``mine``) or all she may see."""
+    qs = access.assigned_to(Referral, user) if mine else access.visible(Referral, user)
+    if mine:
+        qs = access.visible(qs, user)
+    return qs.select_related("person", "referring_body")
+
+
+def referrals_of_person(person: Person, user) -> QuerySet[Referral]:
+    return access.visible(person.referrals.all(), user).select_related("referring_body").order_by("-received_at")
+
+
+def people_named(name: str, user) -> QuerySet[Person]:
+    """People whose normalised full name or alias equals ``name`` (via the keyed hash), visible to ``user``."""
+    key = keyed_hash("name", normalise_name(name))
+    return access.visible(Person.objects.filter(name_key=key), user).order_by("case_code")

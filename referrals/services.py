@@ -1,0 +1,85 @@
+"""Writes on people and referrals. Each service is one transaction and records its audit and notifications."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+
+from ceis import access
+from ceis.notifications.models import Notification
+from ceis.notifications.services import notification_create
+
+from .models import Person, Referral
+
+
+def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
+    """People recorded with the same keyed hash of normalised name and birth year."""
+    person.refresh_keys()
+    if not person.duplicate_key:
+        return Person.objects.none()
+    qs = Person.objects.filter(duplicate_key=person.duplicate_key)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+@transaction.atomic
+def referral_intake(*, person: Person, referral: Referral, exploitation_forms=(), by) -> Referral:
+    """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder."""
+    if person.pk is None:
+        person.created_by = by
+        person.full_clean()
+        referral.possible_duplicate = duplicate_candidates(person=person).exists()
+        person.save()
+    referral.person = person
+    referral.created_by = by
+    referral.full_clean()
+    referral.save()
+    referral.exploitation_forms.set(exploitation_forms)
+    if by.is_operator:
+        access.assign(referral, by, by=by)
+        referral.status = Referral.Status.ASSIGNED
+        referral.save(update_fields=["status", "updated_at"])
+    return referral
+
+
+@transaction.atomic
+def referral_assign(*, referral: Referral, operator, by) -> bool:
+    """Assign an operator: grant access, move new → assigned, audit, notify (all or nothing)."""
+    if not access.operators_assignable().filter(pk=operator.pk).exists():
+        raise ValueError("Only active operators can be assigned.")
+    if not access.assign(referral, operator, by=by):
+        return False
+    if referral.status == Referral.Status.NEW:
+        referral.status = Referral.Status.ASSIGNED
+        referral.save(update_fields=["status", "updated_at"])
+    notification_create(
+        recipient=operator,
+        kind=Notification.Kind.ASSIGNED,
+        label=referral.person.case_code,
+        path=reverse("referrals:detail", args=[referral.pk]),
+    )
+    return True
+
+
+@transaction.atomic
+def referral_unassign(*, referral: Referral, operator, by) -> bool:
+    if not access.unassign(referral, operator, by=by):
+        return False
+    if referral.status == Referral.Status.ASSIGNED and not access.assignees([referral]).get(referral.pk):
+        referral.status = Referral.Status.NEW
+        referral.save(update_fields=["status", "updated_at"])
+    notification_create(recipient=operator, kind=Notification.Kind.UNASSIGNED, label=referral.person.case_code)
+    return True
+
+
+@transaction.atomic
+def referral_update(*, form, by) -> Referral:
+    """Save a validated referral form (fields and forms of exploitation together)."""
+    referral = form.save()
+    return referral
+
+
+@transaction.atomic
+def person_update(*, form, by) -> Person:
+    return form.save()

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ceis import access
+from ceis.accounts import roles
+from ceis.accounts.decorators import role_required
+from ceis.audit.selectors import record_readers
+from ceis.audit.services import record_viewed
+
+from . import selectors, services
+from .filters import ReferralFilter
+from .forms import AssignForm, IntakeForm, NameSearchForm, PersonForm, ReferralForm
+from .models import Person, Referral
+
+CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
+
+URGENCY_RANK = Case(
+    When(urgency=Referral.Urgency.IMMEDIATE, then=Value(3)),
+    When(urgency=Referral.Urgency.PRIORITY, then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def _list(request, *, mine: bool):
+    qs = selectors.referrals_for(request.user, mine=mine).annotate(urgency_rank=URGENCY_RANK)
+    filterset = ReferralFilter(request.GET or None, queryset=qs)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    page = Paginator(results, settings.REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "mine": mine,
+            "filter": filterset,
+            "page": page,
+            "assignees": access.assignees(page.object_list),
+            "query": query.urlencode(),
+            "search_form": NameSearchForm(),
+        },
+    )
+
+
+@role_required(*CASE_ROLES)
+def my_referrals(request):
+    return _list(request, mine=True)
+
+
+@role_required(roles.COORDINATOR)
+def all_referrals(request):
+    return _list(request, mine=False)
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def search(request):
+    """Search by name: POST only, the name is never echoed into a URL."""
+    form = NameSearchForm(request.POST)
+    people = selectors.people_named(form.cleaned_data["name"], request.user) if form.is_valid() else []
+    return render(request, "referrals/search_results.html", {"form": form, "people": people})
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    if not request.user.has_perm("referrals.add_referral"):
+        raise Http404
+    form = IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        referral = services.referral_intake(
+            person=form.person(),
+            referral=form.referral(),
+            exploitation_forms=form.cleaned_data["exploitation_forms"],
+            by=request.user,
+        )
+        messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
+        if access.can_view(request.user, referral):
+            return redirect("referrals:detail", referral.pk)
+        return redirect("referrals:all")
+    return render(request, "referrals/intake.html", {"form": form})
+
+
+@role_required(*CASE_ROLES)
+def detail(request, pk: int):
+    referral = access.get_visible(
+        Referral.objects.select_related("person", "referring_body", "referring_contact"), request.user, pk=pk
+    )
+    record_viewed(referral)
+    is_coordinator = request.user.is_coordinator or request.user.is_superuser
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "person": referral.person,
+            "assignees": access.assignees([referral]).get(referral.pk, []),
+            "can_change": access.can_change(request.user, referral),
+            "can_assign": request.user.has_perm("referrals.assign_referral"),
+            "assign_form": AssignForm() if request.user.has_perm("referrals.assign_referral") else None,
+            "readers": record_readers(referral) if is_coordinator else None,
+            "exploitation_forms": referral.exploitation_forms.all(),
+        },
+    )
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    referral = access.get_visible(Referral, request.user, action="change", pk=pk)
+    form = ReferralForm(request.POST or None, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        services.referral_update(form=form, by=request.user)
+        messages.success(request, _("Referral saved."))
+        return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/edit.html", {"form": form, "referral": referral})
+
+
+@role_required(roles.COORDINATOR)
+@require_POST
+def assign(request, pk: int):
+    referral = access.get_visible(Referral, request.user, action="change", pk=pk)
+    if not request.user.has_perm("referrals.assign_referral"):
+        raise Http404
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        operator = form.cleaned_data["operator"]
+        if services.referral_assign(referral=referral, operator=operator, by=request.user):
+            messages.success(request, _("%(name)s assigned.") % {"name": operator.get_full_name() or operator.username})
+        else:
+            messages.info(request, _("That operator was already assigned."))
+    else:
+        messages.error(request, _("Choose an active operator to assign."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def unassign(request, pk: int, user_pk: int):
+    referral = access.get_visible(Referral.objects.select_related("person"), request.user, action="change", pk=pk)
+    if not request.user.has_perm("referrals.assign_referral"):
+        raise Http404
+    operator = get_object_or_404(get_user_model(), pk=user_pk)
+    if not access.is_assigned(referral, operator):
+        raise Http404
+    if request.method == "POST":
+        services.referral_unassign(referral=referral, operator=operator, by=request.user)
+        messages.success(
+            request, _("%(name)s removed from the referral.") % {"name": operator.get_full_name() or operator.username}
+        )
+        return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/unassign_confirm.html", {"referral": referral, "operator": operator})
+
+
+@role_required(*CASE_ROLES)
+def person_detail(request, pk: int):
+    person = access.get_visible(Person.objects.select_related("reception_centre"), request.user, pk=pk)
+    record_viewed(person)
+    referrals = list(selectors.referrals_of_person(person, request.user))
+    return render(
+        request,
+        "referrals/person_detail.html",
+        {
+            "person": person,
+            "referrals": referrals,
+            "can_change": access.visible(Person, request.user, action="change").filter(pk=person.pk).exists(),
+            "readers": record_readers(person) if request.user.is_coordinator else None,
+        },
+    )
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = access.get_visible(Person, request.user, action="change", pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.person_update(form=form, by=request.user)
+        messages.success(request, _("Person saved."))
+        return redirect("referrals:person", person.pk)
+    return render(request, "referrals/person_edit.html", {"form": form, "person": person})

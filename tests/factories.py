@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from ceis import access
+from ceis.accounts import roles
+from ceis.partners.models import PartnerBody, PartnerContact
+from referrals.models import Person, Referral
+
+PASSWORD = "a-long-test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"Nome{n}")
+    last_name = "Test"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """``UserFactory(role="operatore")``; the role factories below set it for you."""
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+def _with_role(name: str):
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=extracted or name))
+            self.save()
+
+    return role
+
+
+class OperatorFactory(UserFactory):
+    role = _with_role(roles.OPERATOR)
+
+
+class CoordinatorFactory(UserFactory):
+    role = _with_role(roles.COORDINATOR)
+
+
+class AdminFactory(UserFactory):
+    role = _with_role(roles.ADMIN)
+
+
+class PartnerBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerBody
+
+    name = factory.Sequence(lambda n: f"CAS Test {n}")
+    kind = PartnerBody.Kind.CAS
+    municipality = "Lucca"
+
+
+class PartnerContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerContact
+
+    body = factory.SubFactory(PartnerBodyFactory)
+    name = factory.Sequence(lambda n: f"Referente {n}")
+    role = "operatore CAS"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Sequence(lambda n: f"Nome{n}")
+    last_name = factory.Sequence(lambda n: f"Cognome{n}")
+    birth_year = 1999
+    nationality = "NG"
+    gender = Person.Gender.FEMALE
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral; pass ``assigned_to=[user, ...]`` to grant access through ceis.access."""
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    referring_body = factory.SubFactory(PartnerBodyFactory)
+    channel = Referral.Channel.PHONE
+    received_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    urgency = Referral.Urgency.ROUTINE
+    reason = "Segnalazione di prova"
+
+    @factory.post_generation
+    def assigned_to(self, create, extracted, **kwargs):
+        for user in extracted or ():
+            access.assign(self, user, by=user)
+            self.status = Referral.Status.ASSIGNED
+            self.save(update_fields=["status"])
