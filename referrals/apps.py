@@ -12,5 +12,5 @@ class ReferralsConfig(AppConfig):
         from .models import Person, Referral
 
         # Encrypted fields never reach an audit diff, not even as ciphertext.
-        auditlog.register(Person, exclude_fields=list(Person.ENCRYPTED_FIELDS) + ["name_key", "duplicate_key"])
+        auditlog.register(Person, exclude_fields=list(Person.ENCRYPTED_FIELDS) + ["duplicate_key"])
         auditlog.register(Referral, exclude_fields=list(Referral.ENCRYPTED_FIELDS), m2m_fields={"exploitation_forms"})

@@ -8,6 +8,7 @@ sort on stays in clear. Access goes through ``ceis.access`` only: ``Referral`` i
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -136,8 +137,8 @@ class Person(models.Model):
     torture_survivor = models.BooleanField(_("survivor of torture or serious violence"), default=False)
     children_count = models.PositiveSmallIntegerField(_("accompanying children"), default=0)
 
-    # Keyed hashes (never reversible without DUPLICATE_HASH_KEY): name for search, name+year for duplicates.
-    name_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Keyed hash (never reversible without DUPLICATE_HASH_KEY) of name + year, for duplicates;
+    # PersonNameKey rows hold the hashes that the search by name looks up.
     duplicate_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -160,7 +161,12 @@ class Person(models.Model):
         self.refresh_keys()
         if not self.case_code:
             self.case_code = CaseCodeCounter.next_code(timezone.localdate().year)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            keys = self.search_keys()
+            if {k.key for k in self.name_keys.all()} != keys:
+                self.name_keys.all().delete()
+                PersonNameKey.objects.bulk_create(PersonNameKey(person=self, key=k) for k in keys)
 
     @property
     def display_name(self) -> str:
@@ -195,8 +201,29 @@ class Person(models.Model):
 
     def refresh_keys(self) -> None:
         full = normalise_name(f"{self.first_name} {self.last_name}") or normalise_name(self.aliases)
-        self.name_key = keyed_hash("name", full) if full else ""
         self.duplicate_key = keyed_hash("dup", full, self.effective_birth_year or "") if full else ""
+
+    def search_keys(self) -> set[str]:
+        """Keyed hashes of the full name and of each alias (aliases are separated by , ; or /)."""
+        names = [f"{self.first_name} {self.last_name}", *re.split(r"[,;/]", self.aliases or "")]
+        return {name_search_key(n) for n in names if normalise_name(n)}
+
+
+def name_search_key(name: str) -> str:
+    return keyed_hash("name", normalise_name(name))
+
+
+class PersonNameKey(models.Model):
+    """A keyed hash of one of a person's names, so that a name can be searched while stored encrypted."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_name_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key[:8]
 
 
 class Referral(models.Model):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ceis import access
-from ceis.crypto import keyed_hash, normalise_name
 
-from .models import Person, Referral
+from .models import Person, PersonNameKey, Referral, name_search_key
 
 
 def referrals_for(user, *, mine: bool) -> QuerySet[Referral]:
@@ -23,6 +22,6 @@ def referrals_of_person(person: Person, user) -> QuerySet[Referral]:
 
 
 def people_named(name: str, user) -> QuerySet[Person]:
-    """People whose normalised full name or alias equals ``name`` (via the keyed hash), visible to ``user``."""
-    key = keyed_hash("name", normalise_name(name))
-    return access.visible(Person.objects.filter(name_key=key), user).order_by("case_code")
+    """People whose normalised full name or an alias equals ``name`` (via keyed hashes), visible to ``user``."""
+    matching = PersonNameKey.objects.filter(key=name_search_key(name)).values("person")
+    return access.visible(Person.objects.filter(pk__in=matching), user).order_by("case_code")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group
+
+from ceis.accounts import roles
+
+PROTECTED_ROOTS = ("referral",)
+
+
+def _perms(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", roles.ALL)
+def test_it_gives_each_role_exactly_its_permissions(role):
+    assert _perms(role) == set(roles.PERMISSIONS[role])
+
+
+def test_the_migration_and_the_roles_module_agree():
+    migration = importlib.import_module("ceis.accounts.migrations.0002_roles")
+    assert {k: set(v) for k, v in migration.PERMISSIONS.items()} == {k: set(v) for k, v in roles.PERMISSIONS.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", PROTECTED_ROOTS)
+def test_operators_hold_no_model_level_view_or_change_on_protected_roots(model):
+    perms = _perms(roles.OPERATOR)
+    assert not {p for p in perms if p.split(".")[1] in (f"view_{model}", f"change_{model}")}
+    assert "referrals.view_person" not in perms
+
+
+@pytest.mark.django_db
+def test_admins_hold_no_case_permission():
+    perms = _perms(roles.ADMIN)
+    assert not {p for p in perms if p.startswith("referrals.")}
+
+
+@pytest.mark.django_db
+def test_coordinators_see_all_referrals_through_their_group():
+    assert {"referrals.view_referral", "referrals.change_referral"} <= _perms(roles.COORDINATOR)

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import Referral
+from tests import factories
+
+MINE = reverse("referrals:mine")
+ALL = reverse("referrals:all")
+
+
+def _codes(response):
+    return [r.person.case_code for r in response.context["page"].object_list]
+
+
+def test_my_referrals_lists_only_mine(op_client, operator, operator_b):
+    mine = factories.ReferralFactory(assigned_to=[operator])
+    theirs = factories.ReferralFactory(assigned_to=[operator_b])
+    response = op_client.get(MINE)
+    assert response.status_code == 200
+    assert _codes(response) == [mine.person.case_code]
+    assert theirs.person.case_code not in response.text
+
+
+def test_all_referrals_is_for_coordinators_only(op_client, admin_client_role, coord_client, operator, operator_b):
+    factories.ReferralFactory(assigned_to=[operator])
+    factories.ReferralFactory(assigned_to=[operator_b])
+    factories.ReferralFactory()
+    assert op_client.get(ALL).status_code == 404
+    assert admin_client_role.get(ALL).status_code == 404
+    assert admin_client_role.get(MINE).status_code == 404
+    assert len(_codes(coord_client.get(ALL))) == 3
+
+
+def test_it_shows_the_assigned_operators(coord_client, operator):
+    factories.ReferralFactory(assigned_to=[operator])
+    response = coord_client.get(ALL)
+    assert operator.get_full_name() in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "new"}, {"new"}),
+        ({"status": ["new", "closed"]}, {"new", "closed"}),
+        ({"urgency": "immediate"}, {"immediate"}),
+        ({"channel": "email"}, {"email"}),
+    ],
+)
+def test_it_filters(coord_client, query, expected):
+    factories.ReferralFactory(status="new", urgency="routine", channel="phone")
+    factories.ReferralFactory(status="closed", outcome="declined", urgency="immediate", channel="email")
+    factories.ReferralFactory(status="assigned", urgency="priority", channel="email")
+    response = coord_client.get(ALL, query)
+    rows = response.context["page"].object_list
+    key = next(iter(query))
+    assert {getattr(r, key) for r in rows} == expected
+
+
+def test_it_filters_by_referring_body(coord_client):
+    body = factories.PartnerBodyFactory(name="Prefettura Test")
+    wanted = factories.ReferralFactory(referring_body=body)
+    factories.ReferralFactory()
+    response = coord_client.get(ALL, {"referring_body": body.pk})
+    assert _codes(response) == [wanted.person.case_code]
+
+
+def test_it_filters_by_received_between(coord_client):
+    now = timezone.now()
+    old = factories.ReferralFactory(received_at=now - datetime.timedelta(days=40))
+    recent = factories.ReferralFactory(received_at=now - datetime.timedelta(days=3))
+    start = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    response = coord_client.get(ALL, {"received_after": start})
+    assert _codes(response) == [recent.person.case_code]
+    end = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    response = coord_client.get(ALL, {"received_before": end})
+    assert _codes(response) == [old.person.case_code]
+
+
+def test_it_searches_by_case_code(coord_client):
+    wanted = factories.ReferralFactory()
+    factories.ReferralFactory()
+    response = coord_client.get(ALL, {"q": wanted.person.case_code.lower()})
+    assert _codes(response) == [wanted.person.case_code]
+
+
+def test_it_sorts_newest_first_by_default_and_by_urgency_on_request(coord_client):
+    now = timezone.now()
+    a = factories.ReferralFactory(urgency="routine", received_at=now - datetime.timedelta(days=1))
+    b = factories.ReferralFactory(urgency="immediate", received_at=now - datetime.timedelta(days=3))
+    c = factories.ReferralFactory(urgency="priority", received_at=now - datetime.timedelta(days=2))
+    assert _codes(coord_client.get(ALL)) == [r.person.case_code for r in (a, c, b)]
+    assert _codes(coord_client.get(ALL, {"sort": "-urgency"})) == [r.person.case_code for r in (b, c, a)]
+    assert _codes(coord_client.get(ALL, {"sort": "received"})) == [r.person.case_code for r in (b, c, a)]
+
+
+def test_a_bad_filter_value_shows_a_message_not_a_500(coord_client):
+    factories.ReferralFactory()
+    response = coord_client.get(ALL, {"received_after": "yesterday", "status": "bogus", "sort": "nope", "page": "x"})
+    assert response.status_code == 200
+
+
+def test_it_paginates(coord_client, settings):
+    settings.REFERRALS_PAGE_SIZE = 5
+    factories.ReferralFactory.create_batch(7)
+    first = coord_client.get(ALL)
+    second = coord_client.get(ALL, {"page": 2})
+    assert len(_codes(first)) == 5
+    assert len(_codes(second)) == 2
+    assert not set(_codes(first)) & set(_codes(second))
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_my_referrals_runs_a_constant_number_of_queries(
+    op_client, operator, settings, django_assert_max_num_queries, rows
+):
+    settings.REFERRALS_PAGE_SIZE = 50
+    for _ in range(rows):
+        factories.ReferralFactory(assigned_to=[operator])
+    with django_assert_max_num_queries(12):
+        response = op_client.get(MINE)
+    assert len(_codes(response)) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_all_referrals_runs_a_constant_number_of_queries(
+    coord_client, operator, settings, django_assert_max_num_queries, rows
+):
+    settings.REFERRALS_PAGE_SIZE = 50
+    for _ in range(rows):
+        factories.ReferralFactory(assigned_to=[operator])
+    with django_assert_max_num_queries(12):
+        response = coord_client.get(ALL, {"status": ["assigned"], "sort": "-urgency"})
+    assert len(_codes(response)) == rows
+
+
+def test_it_never_shows_a_name_in_the_list(coord_client):
+    referral = factories.ReferralFactory(person=factories.PersonFactory(first_name="Unica", last_name="Nomeacaso"))
+    response = coord_client.get(ALL)
+    assert referral.person.case_code in response.text
+    assert "Nomeacaso" not in response.text
+
+
+@pytest.mark.django_db
+def test_the_list_filters_have_indexes():
+    indexed = {tuple(i.fields) for i in Referral._meta.indexes}
+    assert ("status", "-received_at") in indexed
+    assert ("urgency", "-received_at") in indexed
+    assert ("referring_body", "-received_at") in indexed
+    for name in ("channel", "received_at", "status", "urgency"):
+        assert Referral._meta.get_field(name).db_index

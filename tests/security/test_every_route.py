@@ -1,0 +1,92 @@
+"""Walk every URL pattern: anonymous users go to login; operator B never reaches operator A's records."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC = {"login"}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name, p
+
+
+def _routes():
+    admin_prefix = settings.ADMIN_URL
+    return [
+        (route, name) for route, name, _ in _walk(get_resolver().url_patterns) if not route.startswith(admin_prefix)
+    ]
+
+
+def _fill(route: str, value: str = "1") -> str:
+    path = re.sub(r"<(?:int:|str:|slug:|uuid:|path:)?(\w+)>", value, route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "name"), [r for r in _routes() if r[1] not in PUBLIC])
+def test_anonymous_users_are_sent_to_login(route, name):
+    client = Client()
+    for method in ("get", "post"):
+        response = getattr(client, method)(_fill(route))
+        assert response.status_code == 302, (method, route)
+        assert response["Location"].startswith(reverse("login")), (method, route)
+
+
+@pytest.mark.django_db
+def test_the_login_page_is_the_only_public_page():
+    assert {name for _, name in _routes()} >= PUBLIC
+    assert Client().get(reverse("login")).status_code == 200
+
+
+def _referral_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("referrals:") and "<" in route]
+
+
+def test_every_referral_route_is_classified():
+    """A new route with an id must be added to this sweep (person or referral), or this fails."""
+    names = {name for _, name in _referral_routes()}
+    assert names == {
+        "referrals:detail",
+        "referrals:edit",
+        "referrals:assign",
+        "referrals:unassign",
+        "referrals:person",
+        "referrals:person_edit",
+    }
+
+
+@pytest.mark.parametrize(("route", "name"), _referral_routes())
+def test_operator_b_gets_404_on_every_url_of_operator_a(op_b_client, operator, referral_a, route, name):
+    pk = referral_a.person.pk if name.startswith("referrals:person") else referral_a.pk
+    url = "/" + re.sub(r"<int:user_pk>", str(operator.pk), re.sub(r"<int:pk>", str(pk), route))
+    assert op_b_client.get(url).status_code == 404
+    assert op_b_client.post(url, {"operator": operator.pk, "reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(("route", "name"), _referral_routes())
+def test_an_admin_cannot_open_any_case_record(admin_client_role, operator, referral_a, route, name):
+    pk = referral_a.person.pk if name.startswith("referrals:person") else referral_a.pk
+    url = "/" + re.sub(r"<int:user_pk>", str(operator.pk), re.sub(r"<int:pk>", str(pk), route))
+    assert admin_client_role.get(url).status_code == 404
+    assert admin_client_role.post(url, {"operator": operator.pk}).status_code == 404
+
+
+def test_the_django_admin_shows_no_case_models_to_staff(db):
+    from django.contrib import admin
+
+    from referrals.models import Person, Referral
+
+    assert not admin.site.is_registered(Person)
+    assert not admin.site.is_registered(Referral)
