@@ -1,0 +1,115 @@
+"""The login page and the intake form, in every state a person meets them, carry no inline script or style.
+
+A strict Content-Security-Policy (no 'unsafe-inline') is ahead: every script and style comes from a
+static file of our own. The check parses the HTML exactly as served, and watches every request the
+browser makes while showing the page (nothing leaves the server: no CDN).
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, Response
+
+from tests import factories
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects inline scripts, event-handler attributes, ``javascript:`` URLs, ``<style>`` and ``style=``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_external_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "style":
+                self.found.append(f"<{tag} style={value!r}>")
+            elif name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            elif name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "style":
+            self.found.append("<style> element")
+        if tag == "script":
+            self._in_external_script = "src" in dict(attrs)
+            if not self._in_external_script:
+                self.found.append("<script> without src")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_external_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_external_script and data.strip():
+            self.found.append(f"<script src=...> with inline content {data.strip()[:40]!r}")
+
+
+def inline_code(html: str) -> list[str]:
+    finder = InlineCodeFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def _served(response: Response | None) -> str:
+    assert response is not None and response.ok, response and f"{response.status} {response.url}"
+    return response.text()
+
+
+def _submit(page: Page) -> str:
+    with page.expect_response(lambda r: r.request.method == "POST" and r.request.is_navigation_request()) as info:
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    return _served(info.value)
+
+
+def test_the_checker_finds_what_it_looks_for():
+    html = (
+        '<p style="color:red">x</p><style>p{}</style><script>alert(1)</script>'
+        '<button onclick="go()">y</button><a href="javascript:go()">z</a><script src="/s.js">void(0)</script>'
+    )
+    assert len(inline_code(html)) == 6
+    assert inline_code('<script src="/static/app.js"></script> text <p class="x">ok</p>') == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_login_and_intake_pages_carry_no_inline_script_or_style(page: Page, live_server, log_in, operators):
+    host = urlsplit(live_server.url).netloc
+    foreign: list[str] = []
+    page.on("request", lambda r: urlsplit(r.url).netloc == host or foreign.append(r.url))
+    factories.PartnerBodyFactory(name="CAS Prova Inline")
+    factories.ReferralFactory(
+        person=factories.PersonFactory(first_name="Gemella", last_name="Prova", birth_year=2000),
+        assigned_to=[operators[1]],
+    )
+
+    pages: dict[str, str] = {}
+    pages["login"] = _served(page.goto(f"{live_server.url}/accounts/login/"))
+    page.locator("#id_username").fill("operatore1")
+    page.locator("#id_password").fill("not-the-password")
+    pages["login, wrong password"] = _submit(page)
+
+    log_in(page, "operatore1")
+    pages["intake form"] = _served(page.goto(f"{live_server.url}/referrals/new/"))
+    pages["intake form, errors"] = _submit(page)
+    page.locator("#id_referring_body").select_option(label="CAS Prova Inline")
+    page.locator("#id_reason").fill("Prova")
+    page.locator("#id_first_name").fill("Gemella")
+    page.locator("#id_last_name").fill("Prova")
+    page.locator("#id_birth_year").fill("2000")
+    pages["intake form, possible duplicate"] = _submit(page)
+
+    assert 'id="id_password"' in pages["login"]
+    assert 'id="id_reason"' in pages["intake form"]
+    assert "is-invalid" in pages["intake form, errors"]
+    assert 'id="id_confirm_new_person"' in pages["intake form, possible duplicate"]
+    found = {name: inline_code(html) for name, html in pages.items()}
+    assert found == {name: [] for name in pages}
+    assert foreign == []
