@@ -3,9 +3,12 @@
 Playwright never downloads a browser here: it launches ``/usr/bin/chromium`` (Debian's package,
 installed by ``.ci/run``). Without it a developer machine skips these tests and CI fails them.
 
-The tests run with ``transaction=True``: the live server answers from its own connection, so it
-sees only what the test has committed. The reference data they need is re-created by fixtures
-(see ``roles_present``), never taken for granted from the data migrations.
+The tests run with ``transaction=True`` (the live server answers from its own connection, so it
+sees only what the test has committed) and ``serialized_rollback=True``: the flush after each such
+test empties every table, and the restore brings back what the data migrations made (the role
+Groups, the local partner network, the forms of exploitation). The restore collides with content
+types that a plain ``transaction=True`` test's flush re-creates, so in this suite every
+``transaction=True`` test also uses ``serialized_rollback=True``.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.auth.models import Group
+from django.db import connections
+from guardian.shortcuts import clear_ct_cache
 from playwright.sync_api import Page, expect
 
 from ceis.accounts import roles
@@ -52,35 +54,49 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
+def _serialized_db_contents(django_db_setup) -> dict[str, str]:
+    """What ``setup_databases`` serialized for ``serialized_rollback``, read before Playwright starts."""
+    return {c.alias: c._test_serialized_contents for c in connections.all() if hasattr(c, "_test_serialized_contents")}
+
+
+@pytest.fixture(scope="session")
+def playwright(_serialized_db_contents, playwright):
+    """pytest-playwright's ``playwright``, with the serialized database contents carried over.
+
+    Playwright's sync API leaves its event loop marked as running in this thread for the rest of
+    the session. Django's connection handler (a thread-critical asgiref ``Local``) then hands out
+    new ``DatabaseWrapper`` objects, which lack the ``_test_serialized_contents`` set on the old
+    ones: ``serialized_rollback`` would silently restore nothing, here and in every later test
+    (pytest-django issue #1117). Putting the contents on the new wrappers restores it.
+    """
+    for alias, contents in _serialized_db_contents.items():
+        connections[alias]._test_serialized_contents = contents
+    return playwright
+
+
+@pytest.fixture(scope="session")
 def base_url() -> None:
     """Unused (tests build URLs from ``live_server.url``); replaces pytest-playwright's fallback,
     a fixture defined as a method, which pytest 9.2 warns about."""
     return None
 
 
-@pytest.fixture
-def roles_present(transactional_db) -> None:
-    """The three role Groups with their permissions, as migration ``accounts/0002_roles`` makes them.
-
-    The flush after every ``transaction=True`` test empties every table, the Groups included; only
-    content types and permissions come back (post_migrate), and not after a ``serialized_rollback``
-    test. Restoring the serialized data instead collides with content types re-created in another
-    order, so whatever state the previous test left, this re-creates what the browser tests need.
-    """
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    for name, perms in roles.PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        codes = [perm.split(".") for perm in perms]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
-        )
+@pytest.fixture(autouse=True)
+def _fresh_guardian_cache():
+    """guardian caches content types too; after a flush and restore they must be looked up again."""
+    clear_ct_cache()
+    yield
+    clear_ct_cache()
 
 
 @pytest.fixture
-def operators(roles_present):
+def operators(transactional_db):
     """``operatore1`` and ``operatore2``, as in the demo, with the factories' password."""
+    present = set(Group.objects.filter(name__in=roles.ALL).values_list("name", flat=True))
+    assert present == set(roles.ALL), (
+        "the role Groups of migration accounts/0002_roles are missing: every transaction=True test "
+        "of the suite must also use serialized_rollback=True"
+    )
     return (
         factories.OperatorFactory(username="operatore1", first_name="Giulia", last_name="Uno"),
         factories.OperatorFactory(username="operatore2", first_name="Marco", last_name="Due"),

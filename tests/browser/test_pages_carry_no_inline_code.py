@@ -79,7 +79,7 @@ def test_the_checker_finds_what_it_looks_for():
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_login_and_intake_pages_carry_no_inline_script_or_style(page: Page, live_server, log_in, operators):
     host = urlsplit(live_server.url).netloc
     foreign: list[str] = []

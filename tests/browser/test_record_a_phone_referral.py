@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from referrals.models import Referral
 from tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _record_phone_referral(page: Page, base_url: str, body_pk: int) -> None:
