@@ -94,8 +94,8 @@ def operators(transactional_db):
     """``operatore1`` and ``operatore2``, as in the demo, with the factories' password."""
     present = set(Group.objects.filter(name__in=roles.ALL).values_list("name", flat=True))
     assert present == set(roles.ALL), (
-        "the role Groups of migration accounts/0002_roles are missing: every transaction=True test "
-        "of the suite must also use serialized_rollback=True"
+        "the role Groups of migration accounts/0002_roles are missing: serialized_rollback restored nothing "
+        "(does every transaction=True test of the suite use serialized_rollback=True?)"
     )
     return (
         factories.OperatorFactory(username="operatore1", first_name="Giulia", last_name="Uno"),
