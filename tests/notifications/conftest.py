@@ -7,9 +7,9 @@ pytest process sharing the server, can never reach this test's worker.
 
 These tests commit for real (``transaction=True``): the worker thread reads what the test wrote
 through its own database connection. ``serialized_rollback`` brings back what the data migrations
-created (the role Groups) after the flush, as in the rest of the suite, and ``roles_present`` makes
-sure of it (see there). The content-type caches (Django's and guardian's) are cleared around each
-test, or permissions would point at stale content types.
+created (the role Groups) after the flush, as in the rest of the suite; ``roles_present`` checks it.
+The content-type caches (Django's and guardian's) are cleared around each test, or permissions would
+point at stale content types.
 """
 
 from __future__ import annotations
@@ -26,10 +26,7 @@ import pytest
 import redis
 from celery import signals
 from celery.contrib.testing.worker import start_worker
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from guardian.shortcuts import clear_ct_cache
 from kombu import pools
@@ -102,25 +99,17 @@ class Broker:
 
 @pytest.fixture
 def roles_present(transactional_db) -> None:
-    """Content types, permissions and the role Groups, as the migrations made them (a no-op normally).
+    """The role Groups of the data migrations are back after the flush (``serialized_rollback``).
 
-    ``serialized_rollback`` restores them from a copy kept on the main thread's connection object.
-    While Playwright's sync API runs (the browser tests start it for the rest of the session), Django
-    hands the main thread a new connection object without that copy: nothing is restored, and the
-    flush before left the tables empty. Re-creating them here keeps these tests independent of
-    whichever tests ran before.
+    Checked first, so that a broken restore says so instead of failing later in a factory.
+    (tests/browser/conftest.py keeps the restore working once Playwright has started.)
     """
+    present = set(Group.objects.filter(name__in=roles.ALL).values_list("name", flat=True))
+    assert present == set(roles.ALL), (
+        "the role Groups of migration accounts/0002_roles are missing: serialized_rollback restored nothing"
+    )
     ContentType.objects.clear_cache()
     clear_ct_cache()
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    for name, perms in roles.PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        codes = [perm.split(".") for perm in perms]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
-        )
 
 
 @pytest.fixture
