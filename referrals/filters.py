@@ -9,14 +9,16 @@ from ceis.partners.models import PartnerBody
 
 from .models import Referral
 
+CHECK = {"class": "form-check-input"}
+
 
 class ReferralFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Referral.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=Referral.Status.choices, widget=forms.CheckboxSelectMultiple(CHECK)
     )
     urgency = django_filters.MultipleChoiceFilter(
-        label=_("Urgency"), choices=Referral.Urgency.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Urgency"), choices=Referral.Urgency.choices, widget=forms.CheckboxSelectMultiple(CHECK)
     )
     referring_body = django_filters.ModelChoiceFilter(
         label=_("Referring body"), queryset=PartnerBody.objects.order_by("name")
@@ -25,7 +27,7 @@ class ReferralFilter(django_filters.FilterSet):
     received = django_filters.DateFromToRangeFilter(
         label=_("Received between"),
         field_name="received_at",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -49,6 +51,12 @@ class ReferralFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields = ["q", "status", "urgency", "referring_body", "channel", "received"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("referring_body", "channel", "sort"):
+            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.form.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
 
     def filter_case_code(self, queryset, name, value):
         value = value.strip()

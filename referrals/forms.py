@@ -7,30 +7,32 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput
 from ceis.partners.models import PartnerBody, PartnerContact
 
 from .models import ExploitationForm, Person, Referral
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+INACTIVE_BODY = _("This body is not active: choose an active referring body.")
 
 
 def active_bodies(current_pk: int | None = None):
     """Active bodies, plus the one already chosen (so an old record stays editable)."""
     return PartnerBody.objects.filter(Q(active=True) | Q(pk=current_pk or 0)).order_by("name")
+
+
+def active_contacts(current_pk: int | None = None):
+    return (
+        PartnerContact.objects.filter(Q(active=True, body__active=True) | Q(pk=current_pk or 0))
+        .select_related("body")
+        .order_by("body__name", "name")
+    )
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the template's own <form> carries the token
+    return helper
 
 
 class ExploitationChoiceField(forms.ModelMultipleChoiceField):
@@ -43,7 +45,9 @@ class ExploitationChoiceField(forms.ModelMultipleChoiceField):
 class IntakeForm(forms.Form):
     """Phone intake: few required fields, the rest completed later on the referral and person pages."""
 
-    referring_body = forms.ModelChoiceField(label=_("Referring body"), queryset=PartnerBody.objects.none())
+    referring_body = forms.ModelChoiceField(
+        label=_("Referring body"), queryset=PartnerBody.objects.none(), error_messages={"invalid_choice": INACTIVE_BODY}
+    )
     referring_contact = forms.ModelChoiceField(
         label=_("Contact person"), queryset=PartnerContact.objects.none(), required=False
     )
@@ -77,14 +81,11 @@ class IntakeForm(forms.Form):
         self.duplicates = []
         self.hidden_duplicate = False
         self.fields["referring_body"].queryset = active_bodies()
-        self.fields["referring_contact"].queryset = PartnerContact.objects.filter(
-            active=True, body__active=True
-        ).select_related("body")
+        self.fields["referring_contact"].queryset = active_contacts()
         self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["birth_year"].max_value = timezone.localdate().year
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(
                 _("Who refers"),
@@ -219,10 +220,11 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referring_body"].queryset = active_bodies(self.instance.referring_body_id)
-        self.fields["referring_contact"].queryset = PartnerContact.objects.filter(active=True).select_related("body")
+        self.fields["referring_body"].error_messages["invalid_choice"] = INACTIVE_BODY
+        self.fields["referring_contact"].queryset = active_contacts(self.instance.referring_contact_id)
+        self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
         self.fields["received_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
@@ -263,8 +265,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reception_centre"].queryset = active_bodies(self.instance.reception_centre_id)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(
                 _("Identity"),

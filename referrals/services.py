@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from ceis import access
+from ceis.audit.services import acting_as
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 
@@ -26,6 +27,11 @@ def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
 @transaction.atomic
 def referral_intake(*, person: Person, referral: Referral, exploitation_forms=(), by) -> Referral:
     """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder."""
+    with acting_as(by):
+        return _referral_intake(person=person, referral=referral, exploitation_forms=exploitation_forms, by=by)
+
+
+def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by) -> Referral:
     if person.pk is None:
         person.created_by = by
         person.full_clean()
@@ -76,10 +82,11 @@ def referral_unassign(*, referral: Referral, operator, by) -> bool:
 @transaction.atomic
 def referral_update(*, form, by) -> Referral:
     """Save a validated referral form (fields and forms of exploitation together)."""
-    referral = form.save()
-    return referral
+    with acting_as(by):
+        return form.save()
 
 
 @transaction.atomic
 def person_update(*, form, by) -> Person:
-    return form.save()
+    with acting_as(by):
+        return form.save()

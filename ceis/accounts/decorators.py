@@ -19,3 +19,18 @@ def role_required(*role_names: str):
         return wrapper
 
     return decorator
+
+
+def permissions_or_404(*perms: str):
+    """Answer 404 (not 403, not a login redirect) to a signed-in user without these model permissions."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perms(perms):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
+from auditlog.context import auditlog_value, set_extra_data
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -49,3 +51,17 @@ def event_record(
 def record_viewed(instance: models.Model) -> None:
     """Log a read of a case record (django-auditlog ACCESS entry, actor from the request)."""
     accessed.send(sender=instance.__class__, instance=instance)
+
+
+@contextlib.contextmanager
+def acting_as(by) -> Iterator[None]:
+    """Make ``by`` the actor of the audit entries written inside the block, then restore the request's context."""
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    extra = {k: v for k, v in (outer or {}).items() if k != "signal_duid"}
+    with set_extra_data(context_data={**extra, "actor": by}):
+        yield
+    if outer is not None:
+        auditlog_value.set(outer)

@@ -5,16 +5,11 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ceis.forms import DateInput
+
 from . import selectors
 from .models import PartnerBody, PartnerContact
 from .services import NAME_TAKEN
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class BodyFilterForm(forms.Form):

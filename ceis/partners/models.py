@@ -42,7 +42,13 @@ class PartnerBody(models.Model):
         verbose_name = _("partner body")
         verbose_name_plural = _("partner bodies")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="partnerbody_name_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partnerbody_name_unique_ci",
+                violation_error_message=_("A partner body with this name already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -7,14 +7,14 @@ referrals and people point at them with PROTECT foreign keys, so they are deacti
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from auditlog.context import auditlog_value, set_extra_data
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+
+from ceis.audit.services import acting_as
 
 from .models import PartnerBody, PartnerContact
 from .selectors import partner_body_name_taken
@@ -34,20 +34,6 @@ BODY_FIELDS = (
 CONTACT_FIELDS = ("name", "role", "phone", "email")
 
 NAME_TAKEN = _("A partner body with this name already exists.")
-
-
-@contextlib.contextmanager
-def _acting_as(by) -> Iterator[None]:
-    """Make ``by`` the actor of the audit entries written inside the block, then restore the request's context."""
-    try:
-        outer = auditlog_value.get()
-    except LookupError:
-        outer = None
-    extra = {k: v for k, v in (outer or {}).items() if k != "signal_duid"}
-    with set_extra_data(context_data={**extra, "actor": by}):
-        yield
-    if outer is not None:
-        auditlog_value.set(outer)
 
 
 def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -78,14 +64,14 @@ def partner_body_create(*, data: Mapping[str, Any], by) -> PartnerBody:
     """Add a body to the network. ``data`` holds fields of ``BODY_FIELDS``; ``name`` and ``kind`` are required."""
     body = PartnerBody(active=True)
     _apply(body, data, BODY_FIELDS)
-    with _acting_as(by):
+    with acting_as(by):
         return _save_body(body)
 
 
 @transaction.atomic
 def partner_body_update(*, body: PartnerBody, data: Mapping[str, Any], by) -> PartnerBody:
     _apply(body, data, BODY_FIELDS)
-    with _acting_as(by):
+    with acting_as(by):
         return _save_body(body)
 
 
@@ -98,7 +84,7 @@ def partner_body_set_active(*, body: PartnerBody, active: bool, by) -> bool:
         body.active = active
         return False
     current.active = active
-    with _acting_as(by):
+    with acting_as(by):
         current.save(update_fields=["active"])
     body.active = active
     return True
@@ -115,7 +101,7 @@ def partner_contact_save(
         raise ValueError("The contact belongs to another body.")
     _apply(contact, data, CONTACT_FIELDS)
     contact.full_clean()
-    with _acting_as(by):
+    with acting_as(by):
         contact.save()
     return contact
 
@@ -128,7 +114,7 @@ def partner_contact_set_active(*, contact: PartnerContact, active: bool, by) -> 
         contact.active = active
         return False
     current.active = active
-    with _acting_as(by):
+    with acting_as(by):
         current.save(update_fields=["active"])
     contact.active = active
     return True

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from ceis.accounts.decorators import permissions_or_404
 
 from . import selectors, services
 from .forms import BodyFilterForm, PartnerBodyForm, PartnerContactForm
@@ -23,21 +22,6 @@ ADD = "partners.add_partnerbody"
 CHANGE = "partners.change_partnerbody"
 ADD_CONTACT = "partners.add_partnercontact"
 CHANGE_CONTACT = "partners.change_partnercontact"
-
-
-def permissions_or_404(*perms: str):
-    """Answer 404 (not 403, not a login redirect) to a signed-in user without these model permissions."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perms(perms):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _can_manage(user) -> bool:

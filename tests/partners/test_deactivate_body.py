@@ -82,7 +82,7 @@ def test_it_refuses_an_inactive_body_at_intake(op_client, body):
     response = op_client.post(reverse("referrals:intake"), intake_data(body))
     assert response.status_code == 200
     assert response.context["form"].has_error("referring_body", code="invalid_choice")
-    assert "Select a valid choice." in response.text
+    assert "This body is not active: choose an active referring body." in response.text
     assert not Referral.objects.exists()
     assert not Person.objects.exists()
 
