@@ -35,7 +35,7 @@ test: install lint
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.
 messages: install
-	$(RUN_ENV) $(PY) manage.py makemessages -l it -l en --ignore=.venv --ignore=staticfiles
+	$(RUN_ENV) $(PY) manage.py makemessages -l it --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
