@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ceis.audit",
     "ceis.notifications",
     "referrals",
+    "interviews",
 ]
 
 MIDDLEWARE = [

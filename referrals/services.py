@@ -90,3 +90,27 @@ def referral_update(*, form, by) -> Referral:
 def person_update(*, form, by) -> Person:
     with acting_as(by):
         return form.save()
+
+
+STATUS_ORDER = [
+    Referral.Status.NEW,
+    Referral.Status.ASSIGNED,
+    Referral.Status.INTERVIEW_SCHEDULED,
+    Referral.Status.IN_ASSESSMENT,
+    Referral.Status.CLOSED,
+]
+
+
+def referral_advance(*, referral: Referral, to: str, by) -> bool:
+    """Move an open referral forward in its flow (never backwards, never out of 'closed').
+
+    Interviews call it: scheduling one → "interview scheduled", holding one → "in assessment".
+    """
+    if referral.status == Referral.Status.CLOSED or to == Referral.Status.CLOSED:
+        return False
+    if STATUS_ORDER.index(to) <= STATUS_ORDER.index(referral.status):
+        return False
+    referral.status = to
+    with acting_as(by):
+        referral.save(update_fields=["status", "updated_at"])
+    return True

@@ -44,5 +44,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        "interviews.add_indicator",
+        "interviews.change_indicator",
+        "interviews.view_indicator",
     ),
 }

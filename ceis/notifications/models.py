@@ -16,6 +16,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("A referral has been assigned to you")
         UNASSIGNED = "unassigned", _("You have been removed from a referral")
+        INTERVIEW_REMINDER = "interview_reminder", _("Interview tomorrow")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -28,6 +29,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Names the event a reminder is for (e.g. "interview:42:2026-12-01"), so that it is sent once.
+    event_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -36,6 +39,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["emailed_at", "created_at"], name="notification_outbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], condition=~models.Q(event_key=""), name="notification_event_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,237 @@
+"""Individual identification interviews (colloqui individuali) and the ILO/EU indicator catalogue.
+
+Interviews and reports hang below a ``Referral`` and carry no permissions of their own: they are
+visible exactly when their referral is (``ceis.access``). Narrative fields are encrypted at rest.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ceis.crypto import EncryptedTextField
+from ceis.partners.models import PartnerBody
+from referrals.models import ExploitationForm, Referral
+
+
+class Indicator(models.Model):
+    """One operational indicator of the ILO/EU lists (2009): data, editable by admins."""
+
+    class Audience(models.TextChoices):
+        ADULT = "adult", _("adults")
+        CHILD = "child", _("children")
+
+    class Exploitation(models.TextChoices):
+        LABOUR = "labour", _("labour exploitation")
+        SEXUAL = "sexual", _("sexual exploitation")
+
+    class Dimension(models.TextChoices):
+        DECEPTIVE_RECRUITMENT = "deceptive_recruitment", _("deceptive recruitment")
+        COERCIVE_RECRUITMENT = "coercive_recruitment", _("coercive recruitment")
+        ABUSIVE_RECRUITMENT = "abusive_recruitment", _("recruitment by abuse of vulnerability")
+        EXPLOITATION = "exploitation", _("exploitative conditions")
+        COERCION_AT_DESTINATION = "coercion_at_destination", _("coercion at destination")
+        ABUSE_AT_DESTINATION = "abuse_at_destination", _("abuse of vulnerability at destination")
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", _("strong")
+        MEDIUM = "medium", _("medium")
+        WEAK = "weak", _("weak")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
+    exploitation = models.CharField(_("exploitation"), max_length=10, choices=Exploitation.choices)
+    dimension = models.CharField(_("dimension"), max_length=30, choices=Dimension.choices)
+    strength = models.CharField(_("strength"), max_length=10, choices=Strength.choices)
+    text_en = models.CharField(_("text (English)"), max_length=300)
+    text_it = models.CharField(_("text (Italian)"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("trafficking indicator")
+        verbose_name_plural = _("trafficking indicators")
+        ordering = ["audience", "exploitation", "position"]
+        indexes = [models.Index(fields=["audience", "exploitation", "active", "position"], name="indicator_list")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.text_it if (translation.get_language() or "it").startswith("it") else self.text_en
+
+
+class Interview(models.Model):
+    ENCRYPTED_FIELDS = ("personal_history", "safety_notes", "assessment", "next_steps")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        DRAFT = "draft", _("draft")
+        COMPLETED = "completed", _("completed")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        OTHER = "other", _("other / not stated")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high")
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("referral")
+    )
+    number = models.PositiveSmallIntegerField(_("interview no."), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    operators_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("operators present")
+    )
+    mediator_name = models.CharField(_("cultural mediator or interpreter"), max_length=150, blank=True)
+    mediator_body = models.ForeignKey(
+        PartnerBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mediator's body"),
+    )
+    mediator_language = models.CharField(_("mediator's language"), max_length=100, blank=True)
+    mediator_sex = models.CharField(_("mediator's sex"), max_length=10, choices=Sex.choices, blank=True)
+    language = models.CharField(_("language of the interview"), max_length=100, blank=True)
+    interviewer_same_sex = models.BooleanField(_("interviewer of the same sex as the person"), null=True, blank=True)
+    interpreter_same_sex = models.BooleanField(_("interpreter of the same sex as the person"), null=True, blank=True)
+    personal_history = EncryptedTextField(_("personal history"), blank=True)
+    exploitation_forms = models.ManyToManyField(
+        ExploitationForm, blank=True, related_name="interviews", verbose_name=_("forms of exploitation emerging")
+    )
+    safety_risk = models.CharField(_("safety risk"), max_length=10, choices=Risk.choices, blank=True)
+    safety_notes = EncryptedTextField(_("what makes it so"), blank=True)
+    assessment = EncryptedTextField(_("operator's assessment"), blank=True)
+    proposed_outcome = models.CharField(
+        _("proposed outcome"), max_length=30, choices=Referral.Outcome.choices, blank=True
+    )
+    next_steps = EncryptedTextField(_("next steps"), blank=True)
+    next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["referral", "number"]
+        constraints = [models.UniqueConstraint(fields=["referral", "number"], name="interview_number_unique")]
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"], name="interview_status_scheduled"),
+            models.Index(fields=["scheduled_at"], name="interview_scheduled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral.person.case_code} #{self.number}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
+    @property
+    def sex_mismatch(self) -> bool:
+        """The asylum guidelines ask for interviewer and interpreter of the person's sex: warn when not."""
+        return self.interviewer_same_sex is False or (bool(self.mediator_name) and self.interpreter_same_sex is False)
+
+    def clean(self):
+        errors = {}
+        received = self.referral.received_at if self.referral_id else None
+        if self.held_at and received and self.held_at < received - datetime.timedelta(minutes=1):
+            errors["held_at"] = _("The interview cannot be held before the referral was received.")
+        if self.held_at and self.held_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["held_at"] = _("An interview cannot be held in the future: schedule it instead.")
+        if self.scheduled_at and received and self.scheduled_at < received - datetime.timedelta(minutes=1):
+            errors["scheduled_at"] = _("The interview cannot be scheduled before the referral was received.")
+        if self.mediator_name and not self.mediator_language:
+            errors["mediator_language"] = _("Give the language of the mediator or interpreter.")
+        if self.status == self.Status.SCHEDULED and not self.scheduled_at:
+            errors["scheduled_at"] = _("Give the date and time of the interview.")
+        if self.status in (self.Status.DRAFT, self.Status.COMPLETED) and not self.held_at:
+            errors["held_at"] = _("Give the date and time the interview was held.")
+        if self.status == self.Status.COMPLETED and not self.duration_minutes:
+            errors["duration_minutes"] = _("Give the duration to complete the interview.")
+        if self.next_appointment and self.held_at and self.next_appointment < self.held_at:
+            errors["next_appointment"] = _("The next appointment must come after the interview.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorAnswer(models.Model):
+    class Answer(models.TextChoices):
+        OBSERVED = "observed", _("observed")
+        REPORTED = "reported", _("reported")
+        NOT_PRESENT = "not_present", _("not present")
+        NOT_ASKED = "not_asked", _("not asked")
+
+    PRESENT = (Answer.OBSERVED, Answer.REPORTED)
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, default=Answer.NOT_ASKED)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator answer")
+        verbose_name_plural = _("indicator answers")
+        constraints = [models.UniqueConstraint(fields=["interview", "indicator"], name="indicator_answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.answer}"
+
+    @property
+    def is_present(self) -> bool:
+        return self.answer in self.PRESENT
+
+
+class Report(models.Model):
+    """The opinion sent back to the referring body (e.g. the Commissione Territoriale).
+
+    Only what the operator chose to include is printed; the date it was sent is recorded.
+    """
+
+    ENCRYPTED_FIELDS = ("opinion",)
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reports", verbose_name=_("referral"))
+    recipient = models.ForeignKey(PartnerBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent to"))
+    opinion = EncryptedTextField(_("opinion"), blank=True)
+    include_identity = models.BooleanField(_("include the person's name and date of birth"), default=False)
+    include_outcome = models.BooleanField(_("include the outcome of identification"), default=True)
+    include_forms = models.BooleanField(_("include the forms of exploitation"), default=False)
+    include_interviews = models.BooleanField(_("include the dates of the interviews"), default=True)
+    include_profile = models.BooleanField(_("include the indicator profile"), default=False)
+    include_opinion = models.BooleanField(_("include the opinion"), default=True)
+    sent_at = models.DateField(_("sent on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("report to the referring body")
+        verbose_name_plural = _("reports to the referring body")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.referral.person.case_code} → {self.recipient}"
