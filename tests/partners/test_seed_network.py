@@ -8,7 +8,7 @@ from ceis.partners.models import PartnerBody
 def test_it_seeds_the_local_network(db):
     network = {b.name: b for b in PartnerBody.objects.filter(active=True)}
     assert network["Comune di Viareggio"].kind == PartnerBody.Kind.COMUNE
-    assert "territorial coordinator" in network["Comune di Viareggio"].role
+    assert "coordinamento territoriale" in network["Comune di Viareggio"].role
     assert network["Comune di Lucca"].kind == PartnerBody.Kind.COMUNE
     assert network["Provincia di Lucca"].kind == PartnerBody.Kind.PROVINCIA
     assert network["Prefettura di Lucca"].kind == PartnerBody.Kind.PREFETTURA

@@ -1,11 +1,11 @@
-"""The local anti-trafficking network of the Province of Lucca, as reference data."""
+"""The local anti-trafficking network of the Province of Lucca, as reference data (roles in Italian: data, not UI)."""
 
 from django.db import migrations
 
 NETWORK = [
-    ("Comune di Viareggio", "comune", "Viareggio", "territorial coordinator of the anti-trafficking network"),
-    ("Comune di Lucca", "comune", "Lucca", "network partner"),
-    ("Provincia di Lucca", "provincia", "Lucca", "network partner"),
+    ("Comune di Viareggio", "comune", "Viareggio", "ente capofila, coordinamento territoriale della rete antitratta"),
+    ("Comune di Lucca", "comune", "Lucca", "partner della rete antitratta"),
+    ("Provincia di Lucca", "provincia", "Lucca", "partner della rete antitratta"),
     ("Prefettura di Lucca", "prefettura", "Lucca", ""),
     ("Questura di Lucca", "questura", "Lucca", ""),
 ]
