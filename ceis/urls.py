@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("ceis.accounts.urls")),
     path("partners/", include("ceis.partners.urls")),
     path("referrals/", include("referrals.urls")),
+    path("interviews/reports/", include("interviews.report_urls")),
     path("interviews/catalogue/", include("interviews.catalogue_urls")),
     path("interviews/", include("interviews.urls")),
     path("notifications/", include("ceis.notifications.urls")),

@@ -11,6 +11,7 @@ from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput
 from ceis.partners.models import PartnerBody, PartnerContact
 
 from .models import ExploitationForm, Person, Referral
+from .services import OUTCOME_REQUIRED
 
 INACTIVE_BODY = _("This body is not active: choose an active referring body.")
 
@@ -335,3 +336,23 @@ class NameSearchForm(forms.Form):
     """Search by name is POSTed: the name never appears in a URL, a log line or the browser history."""
 
     name = forms.CharField(label=_("Name or alias"), max_length=200)
+
+
+class CloseForm(forms.Form):
+    """Close a referral: the outcome of identification is required, the note is optional (and encrypted)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome of identification"),
+        choices=[("", "---------"), *Referral.Outcome.choices],
+        error_messages={"required": OUTCOME_REQUIRED, "invalid_choice": OUTCOME_REQUIRED},
+    )
+    closure_note = forms.CharField(
+        label=_("Closure note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Why the referral closes this way, and what the person was told. Stored encrypted."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ceis import access
 from ceis.audit.services import acting_as
@@ -90,6 +93,30 @@ def referral_update(*, form, by) -> Referral:
 def person_update(*, form, by) -> Person:
     with acting_as(by):
         return form.save()
+
+
+ALREADY_CLOSED = _("This referral is already closed.")
+OUTCOME_REQUIRED = _("Choose the outcome of identification: it is required to close the referral.")
+
+
+@transaction.atomic
+def referral_close(*, referral: Referral, outcome: str, closure_note: str = "", by) -> Referral:
+    """Close an open referral with the outcome of identification, which is required.
+
+    The row is locked first, so two people closing at once cannot both succeed.
+    """
+    if outcome not in Referral.Outcome.values:
+        raise ValidationError({"outcome": OUTCOME_REQUIRED})
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not locked.is_open:
+        raise ValidationError(ALREADY_CLOSED)
+    referral.status = Referral.Status.CLOSED
+    referral.outcome = outcome
+    referral.closed_at = timezone.now()
+    referral.closure_note = closure_note
+    with acting_as(by):
+        referral.save(update_fields=["status", "outcome", "closed_at", "closure_note", "updated_at"])
+    return referral
 
 
 STATUS_ORDER = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/unassign/<int:user_pk>/", views.unassign, name="unassign"),
     path("people/<int:pk>/", views.person_detail, name="person"),

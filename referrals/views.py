@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
@@ -19,7 +20,7 @@ from ceis.audit.services import record_viewed
 
 from . import selectors, services
 from .filters import ReferralFilter
-from .forms import AssignForm, IntakeForm, NameSearchForm, PersonForm, ReferralForm
+from .forms import AssignForm, CloseForm, IntakeForm, NameSearchForm, PersonForm, ReferralForm
 from .models import Person, Referral
 
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
@@ -125,6 +126,26 @@ def edit(request, pk: int):
         messages.success(request, _("Referral saved."))
         return redirect("referrals:detail", referral.pk)
     return render(request, "referrals/edit.html", {"form": form, "referral": referral})
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def close(request, pk: int):
+    """A coordinator or an assigned operator closes the referral with the outcome of identification."""
+    referral = access.get_visible(Referral.objects.select_related("person"), request.user, action="change", pk=pk)
+    if not referral.is_open:
+        messages.info(request, services.ALREADY_CLOSED)
+        return redirect("referrals:detail", referral.pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_close(referral=referral, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("referrals:detail", referral.pk)
+        messages.success(request, _("Referral %(code)s closed.") % {"code": referral.person.case_code})
+        return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/close.html", {"form": form, "referral": referral})
 
 
 @role_required(roles.COORDINATOR)

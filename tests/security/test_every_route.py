@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 PUBLIC = {"login"}
 
@@ -60,6 +61,7 @@ def test_every_referral_route_is_classified():
     assert names == {
         "referrals:detail",
         "referrals:edit",
+        "referrals:close",
         "referrals:assign",
         "referrals:unassign",
         "referrals:person",
@@ -81,6 +83,61 @@ def test_an_admin_cannot_open_any_case_record(admin_client_role, operator, refer
     url = "/" + re.sub(r"<int:user_pk>", str(operator.pk), re.sub(r"<int:pk>", str(pk), route))
     assert admin_client_role.get(url).status_code == 404
     assert admin_client_role.post(url, {"operator": operator.pk}).status_code == 404
+
+
+def _report_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("reports:") and "<" in route]
+
+
+def test_every_report_route_is_classified():
+    """Reports to the referring body hang below a referral: each route with an id is swept below."""
+    names = {name for _, name in _report_routes()}
+    assert names == {"reports:new", "reports:edit", "reports:print", "reports:sent"}
+
+
+@pytest.fixture
+def report_a(referral_a):
+    from interviews.models import Report
+
+    return Report.objects.create(referral=referral_a, recipient=referral_a.referring_body, opinion="Parere riservato")
+
+
+def _report_url(route: str, report) -> str:
+    url = "/" + re.sub(r"<int:referral_pk>", str(report.referral_id), re.sub(r"<int:pk>", str(report.pk), route))
+    assert "<" not in url, route
+    return url
+
+
+def _report_post(report) -> dict:
+    """What a successful POST would carry, so that a missing access check would show."""
+    return {
+        "recipient": report.recipient_id,
+        "include_identity": "on",
+        "opinion": "x",
+        "sent_at": timezone.localdate().isoformat(),
+    }
+
+
+def _report_unchanged(report) -> None:
+    report.refresh_from_db()
+    assert (report.sent_at, report.include_identity, report.opinion) == (None, False, "Parere riservato")
+    assert report.referral.reports.count() == 1
+
+
+@pytest.mark.parametrize(("route", "name"), _report_routes())
+def test_operator_b_gets_404_on_every_report_url_of_operator_a(op_b_client, report_a, route, name):
+    url = _report_url(route, report_a)
+    assert op_b_client.get(url).status_code == 404
+    assert op_b_client.post(url, _report_post(report_a)).status_code == 404
+    _report_unchanged(report_a)
+
+
+@pytest.mark.parametrize(("route", "name"), _report_routes())
+def test_an_admin_cannot_open_any_report(admin_client_role, report_a, route, name):
+    url = _report_url(route, report_a)
+    assert admin_client_role.get(url).status_code == 404
+    assert admin_client_role.post(url, _report_post(report_a)).status_code == 404
+    _report_unchanged(report_a)
 
 
 def test_the_django_admin_shows_no_case_models_to_staff(db):

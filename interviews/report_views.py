@@ -1,0 +1,91 @@
+"""Reports to the referring body: create, edit, print (A4), record as sent.
+
+Each view reaches the report through its referral (``interviews.reports``, which calls ``ceis.access``):
+a report of a referral the user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ceis import access
+from ceis.accounts import roles
+from ceis.accounts.decorators import role_required
+from ceis.audit.services import record_viewed
+
+from . import reports
+from .report_forms import ReportForm, SentForm
+
+CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def create(request, referral_pk: int):
+    referral = reports.referral_for_report(request.user, referral_pk, action="change")
+    form = ReportForm(request.POST or None, instance=reports.report_new(referral=referral))
+    if request.method == "POST" and form.is_valid():
+        report = reports.report_save(form=form, by=request.user)
+        messages.success(request, _("Report saved. Check it, print it, then record the date it was sent."))
+        return redirect("reports:print", report.pk)
+    return render(request, "interviews/report_form.html", {"form": form, "referral": referral, "report": None})
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    report = reports.report_get(request.user, pk, action="change")
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        reports.report_save(form=form, by=request.user)
+        messages.success(request, _("Report saved."))
+        return redirect("reports:print", report.pk)
+    return render(request, "interviews/report_form.html", {"form": form, "referral": report.referral, "report": report})
+
+
+@role_required(*CASE_ROLES)
+def print_page(request, pk: int):
+    report = reports.report_get(request.user, pk)
+    if request.method != "GET":  # after the access check: someone who may not see it gets 404, not 405
+        return HttpResponseNotAllowed(["GET"])
+    record_viewed(report)
+    can_change = access.can_change(request.user, report.referral)
+    return render(
+        request,
+        "interviews/report_print.html",
+        {
+            "report": report,
+            "referral": report.referral,
+            "contents": reports.report_contents(report),
+            "letter_date": report.sent_at or timezone.localdate(),
+            "can_change": can_change,
+            "sent_form": _sent_form(report) if can_change else None,
+        },
+    )
+
+
+def _sent_form(report, data=None) -> SentForm:
+    """Today by default; the date already recorded when correcting it."""
+    return SentForm(data, initial={"sent_at": report.sent_at} if report.sent_at else None)
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def sent(request, pk: int):
+    report = reports.report_get(request.user, pk, action="change")
+    form = _sent_form(report, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_mark_sent(report=report, sent_at=form.cleaned_data["sent_at"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Recorded as sent."))
+            return redirect("reports:print", report.pk)
+    return render(request, "interviews/report_sent.html", {"form": form, "report": report, "referral": report.referral})

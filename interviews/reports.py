@@ -1,0 +1,192 @@
+"""Reports to the referring body (e.g. the Commissione Territoriale): writes and reads.
+
+A report is visible exactly when its referral is: every lookup goes through ``ceis.access`` on the
+referral first, then finds the report among that referral's reports. What the print page shows is
+decided here, in ``report_contents``, and nowhere else: a section the operator did not choose is
+never even loaded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ceis import access
+from ceis.audit.services import acting_as
+from referrals.models import Referral
+
+from .models import Indicator, IndicatorAnswer, Interview, Report
+
+SENT_IN_FUTURE = _("The date it was sent cannot be in the future.")
+
+
+# Selectors
+
+
+def referral_for_report(user, referral_pk: int, *, action: str = "view") -> Referral:
+    """The referral a new report hangs below, or 404."""
+    qs = Referral.objects.select_related("person", "referring_body")
+    return access.get_visible(qs, user, action=action, pk=referral_pk)
+
+
+def report_get(user, pk: int, *, action: str = "view") -> Report:
+    """One report the user may see (``action="change"``: edit) through its referral, or 404."""
+    qs = Referral.objects.select_related("person", "referring_body")
+    referral = access.get_visible(qs, user, action=action, reports__pk=pk)
+    try:
+        report = referral.reports.select_related("recipient").get(pk=pk)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+    report.referral = referral
+    return report
+
+
+@dataclass
+class Identity:
+    name: str
+    date_of_birth: datetime.date | None
+    birth_year: int | None
+    age_doubtful: bool
+    nationality: str
+
+
+@dataclass
+class ListProfile:
+    """The indicator profile of one ILO list (adults/children × labour/sexual)."""
+
+    audience: str
+    exploitation: str
+    profile: Any
+
+    @property
+    def label(self) -> str:
+        return f"{Indicator.Audience(self.audience).label}, {Indicator.Exploitation(self.exploitation).label}"
+
+
+@dataclass
+class ReportContents:
+    """What the print page may show. ``None`` means "not chosen": the template prints nothing for it."""
+
+    identity: Identity | None = None
+    outcome: str | None = None
+    exploitation_forms: list | None = None
+    interview_dates: list[datetime.datetime] | None = None
+    profiles: list[ListProfile] | None = None
+    opinion: str | None = None
+
+
+def report_contents(report: Report) -> ReportContents:
+    referral = report.referral
+    contents = ReportContents()
+    if report.include_identity:
+        person = referral.person
+        contents.identity = Identity(
+            name=" ".join(p for p in (person.first_name, person.last_name) if p) or person.aliases,
+            date_of_birth=person.date_of_birth,
+            birth_year=person.effective_birth_year,
+            age_doubtful=person.age_doubtful,
+            nationality=person.nationality.name if person.nationality else "",
+        )
+    if report.include_outcome:
+        contents.outcome = referral.get_outcome_display() if referral.outcome else ""
+    if report.include_forms:
+        contents.exploitation_forms = [str(f) for f in referral.exploitation_forms.all()]
+    if report.include_interviews:
+        contents.interview_dates = list(
+            _completed_interviews(referral).exclude(held_at=None).order_by("held_at").values_list("held_at", flat=True)
+        )
+    if report.include_profile:
+        contents.profiles = _indicator_profiles(referral)
+    if report.include_opinion:
+        contents.opinion = report.opinion
+    return contents
+
+
+def _completed_interviews(referral: Referral):
+    return Interview.objects.filter(referral=referral, status=Interview.Status.COMPLETED)
+
+
+def _profile_function() -> Callable | None:
+    """HOOK for the indicator profile: ``interviews.indicators.indicator_profile`` once it exists.
+
+    Until that module lands the report prints nothing for the profile section (not even a heading).
+    """
+    if importlib.util.find_spec("interviews.indicators") is None:
+        return None
+    from interviews import indicators
+
+    return getattr(indicators, "indicator_profile", None)
+
+
+def _indicator_profiles(referral: Referral) -> list[ListProfile] | None:
+    """The profile, per ILO list, of the indicators observed or reported in the completed interviews."""
+    indicator_profile = _profile_function()
+    if indicator_profile is None:
+        return None
+    answers = (
+        IndicatorAnswer.objects.filter(
+            interview__in=_completed_interviews(referral), answer__in=IndicatorAnswer.PRESENT
+        )
+        .select_related("indicator")
+        .order_by("indicator__audience", "indicator__exploitation", "indicator__position")
+    )
+    present: dict[tuple[str, str], set[tuple[str, str, str]]] = defaultdict(set)
+    for answer in answers:
+        ind = answer.indicator
+        # One indicator counts once, however many interviews found it.
+        present[(ind.audience, ind.exploitation)].add((ind.code, ind.dimension, ind.strength))
+    return [
+        ListProfile(
+            audience,
+            exploitation,
+            indicator_profile(
+                sorted((dimension, strength) for _code, dimension, strength in items),
+                child=audience == Indicator.Audience.CHILD,
+            ),
+        )
+        for (audience, exploitation), items in sorted(present.items())
+    ]
+
+
+# Services
+
+
+def report_new(*, referral: Referral) -> Report:
+    """An unsaved report with the defaults: sent to the body that referred the person."""
+    return Report(referral=referral, recipient=referral.referring_body)
+
+
+@transaction.atomic
+def report_save(*, form, by) -> Report:
+    """Save a validated report form (new or edited); the opinion stays encrypted and out of the audit diff."""
+    report = form.save(commit=False)
+    if report.pk is None:
+        report.created_by = by
+    with acting_as(by):
+        report.save()
+    return report
+
+
+@transaction.atomic
+def report_mark_sent(*, report: Report, sent_at: datetime.date, by) -> Report:
+    """Record the date the report was sent, on the report and on its referral."""
+    if sent_at > timezone.localdate():
+        raise ValidationError({"sent_at": SENT_IN_FUTURE})
+    referral = Referral.objects.select_for_update().get(pk=report.referral_id)
+    report.sent_at = sent_at
+    referral.report_returned_at = sent_at
+    with acting_as(by):
+        report.save(update_fields=["sent_at"])
+        referral.save(update_fields=["report_returned_at", "updated_at"])
+    report.referral.report_returned_at = sent_at
+    return report
