@@ -33,6 +33,21 @@ def _roots() -> dict[type[models.Model], type[models.Model]]:
     return {Referral: ReferralUserObjectPermission}
 
 
+# Children of a protected root: "app_label.Model" -> path to the root. They carry no permissions of
+# their own and are visible (changeable) exactly when the root above them is.
+_CHILDREN = {
+    "interviews.Interview": "referral",
+    "interviews.Report": "referral",
+}
+
+
+def _child_root(model: type[models.Model]) -> tuple[type[models.Model], str] | None:
+    path = _CHILDREN.get(model._meta.label)
+    if path is None:
+        return None
+    return model._meta.get_field(path).related_model, path
+
+
 def _perm(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
@@ -68,6 +83,11 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
             return qs
         referrals = _visible_roots(Referral, user, action)
         return qs.filter(Exists(referrals.filter(person=OuterRef("pk"))))
+    child = _child_root(model)
+    if child is not None:
+        root, path = child
+        roots = visible(root, user, action=action)
+        return qs.filter(Exists(roots.filter(pk=OuterRef(path))))
     raise TypeError(f"{model.__name__} is not a case record known to ceis.access")
 
 

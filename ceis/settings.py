@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -159,10 +160,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "resend-unsent-notifications": {
         "task": "ceis.notifications.tasks.send_pending_emails",
         "schedule": 300.0,
+    },
+    "interview-reminders": {
+        "task": "interviews.tasks.send_interview_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

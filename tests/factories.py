@@ -107,3 +107,16 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             access.assign(self, user, by=user)
             self.status = Referral.Status.ASSIGNED
             self.save(update_fields=["status"])
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    """A scheduled interview, numbered within its referral."""
+
+    class Meta:
+        model = "interviews.Interview"
+
+    referral = factory.SubFactory(ReferralFactory)
+    number = factory.LazyAttribute(lambda o: o.referral.interviews.count() + 1)
+    status = "scheduled"
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+    place = "Sede CeIS"

@@ -1,0 +1,57 @@
+"""Glue between interviews and the pure ILO rule of ``interviews.indicators``: which lists to show
+for a person, and the indicator profile of an interview's answers (decision support, never a verdict)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import Referral
+
+from . import indicators
+from .models import Indicator, Interview
+
+LIST_LABELS = {
+    (Indicator.Audience.ADULT, Indicator.Exploitation.LABOUR): _("Adults, labour exploitation"),
+    (Indicator.Audience.ADULT, Indicator.Exploitation.SEXUAL): _("Adults, sexual exploitation"),
+    (Indicator.Audience.CHILD, Indicator.Exploitation.LABOUR): _("Children, labour exploitation"),
+    (Indicator.Audience.CHILD, Indicator.Exploitation.SEXUAL): _("Children, sexual exploitation"),
+}
+
+
+@dataclass
+class ListProfile:
+    audience: str
+    exploitation: str
+    profile: indicators.Profile
+
+    @property
+    def label(self):
+        return LIST_LABELS[(self.audience, self.exploitation)]
+
+
+def lists_for(*, referral: Referral, interview: Interview | None = None) -> list[tuple[str, str]]:
+    """The (audience, exploitation) lists that fit the person and the forms of exploitation suspected."""
+    codes = {f.code for f in referral.exploitation_forms.all()}
+    if interview is not None and interview.pk:
+        codes |= {f.code for f in interview.exploitation_forms.all()}
+    return indicators.lists_to_show(minor=referral.person.presumed_minor, exploitation_codes=codes)
+
+
+def profiles_for(answers) -> list[ListProfile]:
+    """One profile per list that has answers, computed on the indicators observed or reported."""
+    present: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for answer in answers:
+        ind = answer.indicator
+        key = (ind.audience, ind.exploitation)
+        present.setdefault(key, [])
+        if answer.is_present:
+            present[key].append((ind.dimension, ind.strength))
+    return [
+        ListProfile(
+            audience, exploitation, indicators.indicator_profile(items, child=audience == Indicator.Audience.CHILD)
+        )
+        for (audience, exploitation), items in sorted(present.items())
+    ]

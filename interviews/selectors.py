@@ -1,0 +1,43 @@
+"""Reads on interviews, always through ``ceis.access``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from ceis import access
+from referrals.models import Referral
+
+from .models import IndicatorAnswer, Interview
+
+
+def interviews_for(user) -> QuerySet[Interview]:
+    return (
+        access.visible(Interview, user)
+        .select_related("referral__person", "referral__referring_body")
+        .prefetch_related("operators_present")
+    )
+
+
+def agenda_for(user, *, mine: bool, days: int = 60) -> QuerySet[Interview]:
+    """Upcoming scheduled interviews: the user's own (assigned referral or present), or all she may see."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    qs = interviews_for(user).filter(
+        status=Interview.Status.SCHEDULED,
+        scheduled_at__gte=start,
+        scheduled_at__lt=start + datetime.timedelta(days=days),
+    )
+    if mine:
+        qs = qs.filter(referral__in=access.assigned_to(Referral, user)) | qs.filter(operators_present=user)
+        qs = qs.distinct()
+    return qs.order_by("scheduled_at")
+
+
+def interview_with_answers(interview_qs: QuerySet[Interview]) -> QuerySet[Interview]:
+    return interview_qs.select_related("referral__person", "mediator_body").prefetch_related(
+        "operators_present",
+        "exploitation_forms",
+        Prefetch("answers", queryset=IndicatorAnswer.objects.select_related("indicator")),
+    )

@@ -1,0 +1,48 @@
+"""Daily reminders of tomorrow's interviews, through notification rows. Tasks take no personal data."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ceis import access
+from ceis.notifications.models import Notification
+from ceis.notifications.services import notification_create
+
+from .models import Interview
+
+
+@shared_task(ignore_result=True)
+def send_interview_reminders() -> int:
+    """Remind the assigned operators (and those present) of each interview scheduled for tomorrow, once."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    interviews = list(
+        Interview.objects.filter(
+            status=Interview.Status.SCHEDULED,
+            scheduled_at__gte=start,
+            scheduled_at__lt=start + datetime.timedelta(days=1),
+        )
+        .select_related("referral__person")
+        .prefetch_related("operators_present")
+    )
+    assigned = access.assignees([i.referral for i in interviews])
+    written = 0
+    for interview in interviews:
+        recipients = {u for u in assigned.get(interview.referral_id, []) if u.is_active}
+        recipients |= {u for u in interview.operators_present.all() if u.is_active}
+        for user in recipients:
+            with transaction.atomic():
+                created = notification_create(
+                    recipient=user,
+                    kind=Notification.Kind.INTERVIEW_REMINDER,
+                    label=interview.referral.person.case_code,
+                    path=reverse("interviews:detail", args=[interview.pk]),
+                    event_key=f"interview:{interview.pk}:{interview.scheduled_at:%Y-%m-%dT%H:%M}",
+                )
+            written += created is not None
+    return written

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+
+AGENDA = reverse("interviews:agenda")
+LIST = reverse("interviews:list")
+
+
+def _codes(response):
+    return [i.referral.person.case_code for i in response.context["interviews"]]
+
+
+def test_my_agenda_lists_my_upcoming_interviews_in_order(op_client, operator, operator_b):
+    mine = factories.ReferralFactory(assigned_to=[operator])
+    later = factories.InterviewFactory(referral=mine, scheduled_at=timezone.now() + datetime.timedelta(days=5))
+    sooner = factories.InterviewFactory(referral=mine, scheduled_at=timezone.now() + datetime.timedelta(hours=5))
+    factories.InterviewFactory(referral=mine, scheduled_at=timezone.now() - datetime.timedelta(days=2))  # past
+    factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator_b]))  # not mine
+    response = op_client.get(AGENDA)
+    assert response.status_code == 200
+    assert [i.pk for i in response.context["interviews"]] == [sooner.pk, later.pk]
+
+
+def test_a_coordinator_sees_the_whole_agenda_on_request(coord_client, operator, operator_b):
+    factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator]))
+    factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator_b]))
+    assert _codes(coord_client.get(AGENDA)) == []
+    assert len(_codes(coord_client.get(AGENDA, {"all": "1"}))) == 2
+
+
+def test_admins_have_no_agenda(admin_client_role):
+    assert admin_client_role.get(AGENDA).status_code == 404
+    assert admin_client_role.get(LIST).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_agenda_runs_a_constant_number_of_queries(op_client, operator, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        interview = factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator]))
+        interview.operators_present.add(operator)
+    with django_assert_max_num_queries(10):
+        response = op_client.get(AGENDA)
+    assert len(_codes(response)) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_interview_list_runs_a_constant_number_of_queries(
+    op_client, operator, settings, django_assert_max_num_queries, rows
+):
+    settings.REFERRALS_PAGE_SIZE = 50
+    for _ in range(rows):
+        interview = factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator]))
+        interview.operators_present.add(operator)
+    with django_assert_max_num_queries(10):
+        response = op_client.get(LIST)
+    assert len(response.context["page"].object_list) == rows
+
+
+def test_the_interview_list_shows_only_visible_interviews(op_client, operator):
+    visible = factories.InterviewFactory(referral=factories.ReferralFactory(assigned_to=[operator]))
+    factories.InterviewFactory()
+    response = op_client.get(LIST, {"status": "scheduled"})
+    assert [i.pk for i in response.context["page"].object_list] == [visible.pk]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_interviews_of_a_referral_run_a_constant_number_of_queries(
+    op_client, operator, django_assert_max_num_queries, rows
+):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    for _ in range(rows):
+        factories.InterviewFactory(referral=referral).operators_present.add(operator)
+    with django_assert_max_num_queries(12):
+        response = op_client.get(reverse("interviews:for_referral", args=[referral.pk]))
+    assert len(response.context["interviews"]) == rows
