@@ -9,11 +9,7 @@ never even loaded.
 from __future__ import annotations
 
 import datetime
-import importlib.util
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +21,8 @@ from ceis import access
 from ceis.audit.services import acting_as
 from referrals.models import Referral
 
-from .models import Indicator, IndicatorAnswer, Interview, Report
+from .models import IndicatorAnswer, Interview, Report
+from .profile import ListProfile, profiles_for
 
 SENT_IN_FUTURE = _("The date it was sent cannot be in the future.")
 
@@ -58,19 +55,6 @@ class Identity:
     birth_year: int | None
     age_doubtful: bool
     nationality: str
-
-
-@dataclass
-class ListProfile:
-    """The indicator profile of one ILO list (adults/children × labour/sexual)."""
-
-    audience: str
-    exploitation: str
-    profile: Any
-
-    @property
-    def label(self) -> str:
-        return f"{Indicator.Audience(self.audience).label}, {Indicator.Exploitation(self.exploitation).label}"
 
 
 @dataclass
@@ -116,46 +100,12 @@ def _completed_interviews(referral: Referral):
     return Interview.objects.filter(referral=referral, status=Interview.Status.COMPLETED)
 
 
-def _profile_function() -> Callable | None:
-    """HOOK for the indicator profile: ``interviews.indicators.indicator_profile`` once it exists.
-
-    Until that module lands the report prints nothing for the profile section (not even a heading).
-    """
-    if importlib.util.find_spec("interviews.indicators") is None:
-        return None
-    from interviews import indicators
-
-    return getattr(indicators, "indicator_profile", None)
-
-
-def _indicator_profiles(referral: Referral) -> list[ListProfile] | None:
+def _indicator_profiles(referral: Referral) -> list[ListProfile]:
     """The profile, per ILO list, of the indicators observed or reported in the completed interviews."""
-    indicator_profile = _profile_function()
-    if indicator_profile is None:
-        return None
-    answers = (
-        IndicatorAnswer.objects.filter(
-            interview__in=_completed_interviews(referral), answer__in=IndicatorAnswer.PRESENT
-        )
-        .select_related("indicator")
-        .order_by("indicator__audience", "indicator__exploitation", "indicator__position")
-    )
-    present: dict[tuple[str, str], set[tuple[str, str, str]]] = defaultdict(set)
-    for answer in answers:
-        ind = answer.indicator
-        # One indicator counts once, however many interviews found it.
-        present[(ind.audience, ind.exploitation)].add((ind.code, ind.dimension, ind.strength))
-    return [
-        ListProfile(
-            audience,
-            exploitation,
-            indicator_profile(
-                sorted((dimension, strength) for _code, dimension, strength in items),
-                child=audience == Indicator.Audience.CHILD,
-            ),
-        )
-        for (audience, exploitation), items in sorted(present.items())
-    ]
+    answers = IndicatorAnswer.objects.filter(
+        interview__in=_completed_interviews(referral), answer__in=IndicatorAnswer.PRESENT
+    ).select_related("indicator")
+    return profiles_for(answers)
 
 
 # Services

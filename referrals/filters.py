@@ -39,11 +39,11 @@ class ReferralFilter(django_filters.FilterSet):
             ("referring_body__name", "body"),
         ),
         field_labels={
-            "received": _("received"),
-            "urgency": _("urgency"),
+            "received_at": _("received"),
+            "urgency_rank": _("urgency"),
             "status": _("status"),
-            "case": _("case code"),
-            "body": _("referring body"),
+            "person__case_code": _("case code"),
+            "referring_body__name": _("referring body"),
         },
         empty_label=None,
     )

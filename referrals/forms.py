@@ -103,7 +103,7 @@ class IntakeForm(forms.Form):
                 ),
             ),
             Fieldset(
-                _("What was reported"),
+                _("The report"),
                 "urgency",
                 "reason",
                 Field("exploitation_forms"),
@@ -209,13 +209,11 @@ class ReferralForm(forms.ModelForm):
             "reason",
             "exploitation_forms",
             "consent_recorded",
-            "report_returned_at",
         ]
         widgets = {
             "received_at": DateTimeLocalInput(),
             "reason": forms.Textarea(attrs={"rows": 5}),
             "exploitation_forms": forms.CheckboxSelectMultiple,
-            "report_returned_at": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ceis import crypto
-from interviews import reports
+from interviews import indicators, reports
 from interviews.models import Indicator, IndicatorAnswer, Interview, Report
 from referrals.models import ExploitationForm, Referral
 from tests import factories
@@ -100,15 +99,15 @@ def reports_flags() -> list[str]:
 
 @pytest.fixture
 def fake_profile(monkeypatch):
-    """Stand in for interviews.indicators.indicator_profile, recording what the report hands it."""
+    """Spy on interviews.indicators.indicator_profile (the real rule), recording what the report hands it."""
     calls = []
+    real = indicators.indicator_profile
 
     def indicator_profile(present, *, child):
         calls.append((list(present), child))
-        dimension = SimpleNamespace(label="deceptive recruitment", strong=len(present), medium=0, weak=0, positive=True)
-        return SimpleNamespace(dimensions=[dimension], presumed_victim=False)
+        return real(present, child=child)
 
-    monkeypatch.setattr(reports, "_profile_function", lambda: indicator_profile)
+    monkeypatch.setattr(indicators, "indicator_profile", indicator_profile)
     return calls
 
 
@@ -199,15 +198,7 @@ def test_the_profile_is_computed_on_the_present_answers_of_completed_interviews(
     assert fake_profile == [([("deceptive_recruitment", "strong"), ("exploitation", "strong")], False)]
 
 
-def test_without_the_indicator_module_the_profile_section_prints_nothing(op_client, referral, interviews, monkeypatch):
-    monkeypatch.setattr(reports, "_profile_function", lambda: None)
-    _present_answer(interviews["completed"])
-    html = _print(op_client, _report(referral, include_profile=True))
-    assert 'id="report-profile"' not in html
-
-
-def test_the_profile_uses_the_ilo_rule_once_it_is_there(op_client, referral, interviews):
-    pytest.importorskip("interviews.indicators")
+def test_the_profile_uses_the_ilo_rule(op_client, referral, interviews):
     _present_answer(interviews["completed"], "deceptive_recruitment", "strong")
     html = _print(op_client, _report(referral, include_profile=True))
     assert 'id="report-profile"' in html

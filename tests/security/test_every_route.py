@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests import factories
+
 PUBLIC = {"login"}
 
 
@@ -138,6 +140,51 @@ def test_an_admin_cannot_open_any_report(admin_client_role, report_a, route, nam
     assert admin_client_role.get(url).status_code == 404
     assert admin_client_role.post(url, _report_post(report_a)).status_code == 404
     _report_unchanged(report_a)
+
+
+def _interview_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("interviews:") and "<" in route]
+
+
+def test_every_interview_route_is_classified():
+    """Interviews hang below a referral: each route with an id is swept below (referral or interview id)."""
+    names = {name for _, name in _interview_routes()}
+    assert names == {
+        "interviews:for_referral",
+        "interviews:schedule",
+        "interviews:record",
+        "interviews:detail",
+        "interviews:edit",
+    }
+
+
+@pytest.fixture
+def interview_a(referral_a):
+    return factories.InterviewFactory(referral=referral_a, place="Sede riservata")
+
+
+def _interview_url(route: str, interview) -> str:
+    url = "/" + re.sub(r"<int:referral_pk>", str(interview.referral_id), re.sub(r"<int:pk>", str(interview.pk), route))
+    assert "<" not in url, route
+    return url
+
+
+def _interview_post() -> dict:
+    """What a successful POST would carry, so that a missing access check would show."""
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return {"scheduled_at": when, "held_at": when, "duration_minutes": "60", "place": "Altrove", "action": "draft"}
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name"), _interview_routes())
+def test_nobody_else_reaches_operator_a_interviews(request, client_fixture, interview_a, route, name):
+    client = request.getfixturevalue(client_fixture)
+    url = _interview_url(route, interview_a)
+    assert client.get(url).status_code == 404
+    assert client.post(url, _interview_post()).status_code == 404
+    interview_a.refresh_from_db()
+    assert interview_a.place == "Sede riservata"
+    assert interview_a.referral.interviews.count() == 1
 
 
 def test_the_django_admin_shows_no_case_models_to_staff(db):
