@@ -10,7 +10,7 @@ from django.utils import timezone
 from ceis import access
 from referrals.models import Referral
 
-from .models import IndicatorAnswer, Interview
+from .models import Indicator, IndicatorAnswer, Interview
 
 
 def interviews_for(user) -> QuerySet[Interview]:
@@ -41,3 +41,19 @@ def interview_with_answers(interview_qs: QuerySet[Interview]) -> QuerySet[Interv
         "exploitation_forms",
         Prefetch("answers", queryset=IndicatorAnswer.objects.select_related("indicator")),
     )
+
+
+def catalogue(*, audience: str = "", exploitation: str = "", dimension: str = "", status: str = "") -> QuerySet:
+    """The indicators of the catalogue page, in list order."""
+    qs = Indicator.objects.all()
+    if audience:
+        qs = qs.filter(audience=audience)
+    if exploitation:
+        qs = qs.filter(exploitation=exploitation)
+    if dimension:
+        qs = qs.filter(dimension=dimension)
+    if status == "active":
+        qs = qs.filter(active=True)
+    elif status == "inactive":
+        qs = qs.filter(active=False)
+    return qs.order_by("audience", "exploitation", "position", "code")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,6 +12,7 @@ from ceis.audit.services import acting_as
 from referrals.models import Referral
 from referrals.services import referral_advance
 
+from . import indicators
 from .models import Indicator, IndicatorAnswer, Interview
 
 
@@ -65,3 +67,71 @@ def _save_answers(interview: Interview, answers: Mapping[int, tuple[str, str]]) 
     # Row by row (not bulk) so that each change goes through auditlog's signals.
     for row in to_create + to_update:
         row.save()
+
+
+# The indicator catalogue (admins): fields each service may set, and the code of each dimension.
+EDITABLE_FIELDS = ("text_en", "text_it", "strength", "position", "active")
+NEW_FIELDS = ("audience", "exploitation", "dimension", "strength", "text_en", "text_it", "position")
+ABBREVIATIONS = {
+    indicators.DECEPTIVE_RECRUITMENT: "dr",
+    indicators.COERCIVE_RECRUITMENT: "cr",
+    indicators.ABUSIVE_RECRUITMENT: "ar",
+    indicators.EXPLOITATION: "ex",
+    indicators.COERCION_AT_DESTINATION: "cd",
+    indicators.ABUSE_AT_DESTINATION: "ad",
+}
+
+
+def _check_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+
+
+def _next_indicator_number(audience: str, exploitation: str, dimension: str) -> int:
+    prefix = f"{audience}-{exploitation}-{ABBREVIATIONS[dimension]}-"
+    numbers = [
+        int(code.removeprefix(prefix))
+        for code in Indicator.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if code.removeprefix(prefix).isdigit()
+    ]
+    return max(numbers, default=0) + 1
+
+
+@transaction.atomic
+def indicator_create(*, data: Mapping[str, Any], by) -> Indicator:
+    """Add an indicator to a list. Its code continues the numbering of its dimension; without a position it
+    goes at the end of its dimension."""
+    _check_fields(data, NEW_FIELDS)
+    indicator = Indicator(active=True, **{k: v for k, v in data.items() if k != "position"})
+    indicator.full_clean(exclude=["code", "position"])  # a clear error for an unknown list or dimension
+    number = _next_indicator_number(indicator.audience, indicator.exploitation, indicator.dimension)
+    indicator.code = f"{indicator.audience}-{indicator.exploitation}-{ABBREVIATIONS[indicator.dimension]}-{number:02d}"
+    position = data.get("position")
+    if position is None:
+        last = (
+            Indicator.objects.filter(
+                audience=indicator.audience, exploitation=indicator.exploitation, dimension=indicator.dimension
+            )
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = last + 1 if last is not None else (indicators.DIMENSIONS.index(indicator.dimension) + 1) * 100 + 1
+    indicator.position = position
+    indicator.full_clean()
+    with acting_as(by):
+        indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], by) -> Indicator:
+    """Change an indicator's texts, strength, position or active flag; its list, dimension and code stay."""
+    _check_fields(data, EDITABLE_FIELDS)
+    for field, value in data.items():
+        setattr(indicator, field, value)
+    indicator.full_clean()
+    with acting_as(by):
+        indicator.save(update_fields=[*data])
+    return indicator
