@@ -38,6 +38,11 @@ def test_it_creates_the_demo_accounts_and_referrals_across_two_operators(setting
     assert mine1.exists() and mine2.exists()
     assert not set(mine1.values_list("pk", flat=True)) & set(mine2.values_list("pk", flat=True))
     assert Referral.objects.filter(status=Referral.Status.NEW).exists()
+    # Apps built on referrals add their demo records: a completed interview and two on tomorrow's agenda.
+    from interviews.models import Interview
+
+    assert Interview.objects.filter(status=Interview.Status.COMPLETED, answers__isnull=False).exists()
+    assert Interview.objects.filter(status=Interview.Status.SCHEDULED).count() == 2
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from ceis.accounts import roles
 from ceis.partners.models import PartnerBody, PartnerContact
 from referrals import services
 from referrals.models import ExploitationForm, Person, Referral
+from referrals.signals import demo_seeded
 
 PASSWORD = "ceis-demo-2026"
 
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             bodies.append(PartnerBody.objects.get(name="Prefettura di Lucca"))
             if not Referral.objects.exists():
                 self._seed_referrals(users, bodies)
+                demo_seeded.send(sender=self.__class__, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Accounts (password: {PASSWORD}):"))
         for username, _first, _last, role in ACCOUNTS:
             self.stdout.write(f"  {username:<15} {role}")
