@@ -1,6 +1,6 @@
 """The one module that grants, revokes and checks access to case records (django-guardian).
 
-Protected roots (``Referral`` now; group sessions and pathways later) carry direct-FK object
+Protected roots (``Referral``, ``GroupSession``; pathways later) carry direct-FK object
 permissions: assigning an operator grants ``view_`` and ``change_`` on the root, unassigning
 revokes both. Coordinators hold the model-level permissions through their Group and so see all
 (``accept_global_perms``); operators' Group holds none, admins hold none. Children (people,
@@ -28,9 +28,10 @@ M = TypeVar("M", bound=models.Model)
 
 def _roots() -> dict[type[models.Model], type[models.Model]]:
     """Protected root model -> its direct-FK user permission model."""
+    from groups.models import GroupSession, GroupSessionUserObjectPermission
     from referrals.models import Referral, ReferralUserObjectPermission
 
-    return {Referral: ReferralUserObjectPermission}
+    return {Referral: ReferralUserObjectPermission, GroupSession: GroupSessionUserObjectPermission}
 
 
 # Children of a protected root: "app_label.Model" -> path to the root. They carry no permissions of
