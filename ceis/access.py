@@ -1,10 +1,11 @@
 """The one module that grants, revokes and checks access to case records (django-guardian).
 
-Protected roots (``Referral``, ``GroupSession``; pathways later) carry direct-FK object
+Protected roots (``Referral``, ``GroupSession``, ``ProtectionPathway``) carry direct-FK object
 permissions: assigning an operator grants ``view_`` and ``change_`` on the root, unassigning
 revokes both. Coordinators hold the model-level permissions through their Group and so see all
-(``accept_global_perms``); operators' Group holds none, admins hold none. Children (people,
-interviews, ...) are visible exactly when a root above them is.
+(``accept_global_perms``); operators' Group holds none, admins hold none. Children (interviews, reports, the
+parts of a pathway) are visible exactly when the root above them is; a person when one of her
+referrals or pathways is.
 
 A record the user may not see is answered with 404, never 403.
 """
@@ -29,9 +30,14 @@ M = TypeVar("M", bound=models.Model)
 def _roots() -> dict[type[models.Model], type[models.Model]]:
     """Protected root model -> its direct-FK user permission model."""
     from groups.models import GroupSession, GroupSessionUserObjectPermission
+    from protection.models import ProtectionPathway, ProtectionPathwayUserObjectPermission
     from referrals.models import Referral, ReferralUserObjectPermission
 
-    return {Referral: ReferralUserObjectPermission, GroupSession: GroupSessionUserObjectPermission}
+    return {
+        Referral: ReferralUserObjectPermission,
+        GroupSession: GroupSessionUserObjectPermission,
+        ProtectionPathway: ProtectionPathwayUserObjectPermission,
+    }
 
 
 # Children of a protected root: "app_label.Model" -> path to the root. They carry no permissions of
@@ -39,6 +45,15 @@ def _roots() -> dict[type[models.Model], type[models.Model]]:
 _CHILDREN = {
     "interviews.Interview": "referral",
     "interviews.Report": "referral",
+    "protection.PhaseChange": "pathway",
+    "protection.PlanGoal": "pathway",
+    "protection.GoalReview": "goal__pathway",
+    "protection.Accommodation": "pathway",
+    "protection.LiteracyCourse": "pathway",
+    "protection.Training": "pathway",
+    "protection.JobPlacement": "pathway",
+    "protection.ResidencePermit": "pathway",
+    "protection.DiaryEntry": "pathway",
 }
 
 
@@ -46,7 +61,10 @@ def _child_root(model: type[models.Model]) -> tuple[type[models.Model], str] | N
     path = _CHILDREN.get(model._meta.label)
     if path is None:
         return None
-    return model._meta.get_field(path).related_model, path
+    root = model
+    for name in path.split("__"):
+        root = root._meta.get_field(name).related_model
+    return root, path
 
 
 def _perm(model: type[models.Model], action: str) -> str:
@@ -80,10 +98,16 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
     if model in _roots():
         return _visible_roots(model, user, action, qs)
     if model is Person:
+        # A person is visible when one of her referrals or pathways is.
         if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
             return qs
+        from protection.models import ProtectionPathway
+
         referrals = _visible_roots(Referral, user, action)
-        return qs.filter(Exists(referrals.filter(person=OuterRef("pk"))))
+        pathways = _visible_roots(ProtectionPathway, user, action)
+        return qs.filter(
+            Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))
+        )
     child = _child_root(model)
     if child is not None:
         root, path = child

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "referrals",
     "interviews",
     "groups",
+    "protection",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "groups.add_groupsession",
         "groups.view_material",
         "groups.view_language",
+        "protection.add_protectionpathway",
     ),
     COORDINATOR: (
         "referrals.add_referral",
@@ -42,6 +43,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "groups.change_material",
         "groups.view_material",
         "groups.view_language",
+        "protection.add_protectionpathway",
+        "protection.view_protectionpathway",
+        "protection.change_protectionpathway",
     ),
     ADMIN: (
         "partners.add_partnerbody",
