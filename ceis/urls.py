@@ -12,6 +12,7 @@ urlpatterns = [
     path("interviews/reports/", include("interviews.report_urls")),
     path("interviews/catalogue/", include("interviews.catalogue_urls")),
     path("interviews/", include("interviews.urls")),
+    path("groups/reach/", include("groups.reach_urls")),
     path("groups/", include("groups.urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
