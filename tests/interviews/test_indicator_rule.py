@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from interviews import indicators as rule
 
@@ -74,7 +75,10 @@ def test_the_profile_lists_all_six_dimensions_in_the_brochure_order():
     profile = rule.indicator_profile([], child=False)
     assert [d.dimension for d in profile.dimensions] == [DR, CR, AR, EX, CD, AD]
     assert all((d.strong, d.medium, d.weak, d.positive) == (0, 0, 0, False) for d in profile.dimensions)
-    assert str(profile.dimension(AR).label) == "recruitment by abuse of vulnerability"
+    with translation.override("en"):
+        assert str(profile.dimension(AR).label) == "recruitment by abuse of vulnerability"
+    with translation.override("it"):
+        assert str(profile.dimension(AR).label) == "reclutamento tramite abuso di vulnerabilità"
 
 
 def test_indicators_of_other_dimensions_do_not_add_up():
@@ -166,8 +170,9 @@ def test_the_child_threshold_is_met_also_with_every_dimension_positive():
 
 
 def test_the_profile_names_the_rule_it_applied():
-    assert "adults" in str(rule.indicator_profile([], child=False).rule)
-    assert "children" in str(rule.indicator_profile([], child=True).rule)
+    with translation.override("en"):
+        assert "adults" in str(rule.indicator_profile([], child=False).rule)
+        assert "children" in str(rule.indicator_profile([], child=True).rule)
 
 
 # -- Which lists to show ----------------------------------------------------------------------------------
