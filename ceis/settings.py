@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.send_interview_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "pathway-reminders": {
+        "task": "protection.tasks.send_pathway_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 EMAIL_BACKEND = env(

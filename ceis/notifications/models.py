@@ -17,6 +17,9 @@ class Notification(models.Model):
         ASSIGNED = "assigned", _("A referral has been assigned to you")
         UNASSIGNED = "unassigned", _("You have been removed from a referral")
         INTERVIEW_REMINDER = "interview_reminder", _("Interview tomorrow")
+        PERMIT_EXPIRING = "permit_expiring", _("Residence permit expiring")
+        GOAL_OVERDUE = "goal_overdue", _("Plan goal past its target date")
+        DIARY_SILENT = "diary_silent", _("No diary entry for 30 days")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
