@@ -49,7 +49,10 @@ def _due(today: datetime.date) -> list[tuple[ProtectionPathway, str, str]]:
 
     expiry_dates = {today + datetime.timedelta(days=days): days for days in PERMIT_EXPIRY_DAYS}
     permits = (
-        ResidencePermit.objects.filter(pathway__ended_on__isnull=True, expires_on__in=expiry_dates)
+        # A permit already renewed or converted is no longer the one that matters.
+        ResidencePermit.objects.filter(
+            pathway__ended_on__isnull=True, expires_on__in=expiry_dates, renewals__isnull=True, converted_to=""
+        )
         .select_related("pathway__person")
         .only("id", "expires_on", *_PATHWAY_FIELDS)
         .order_by("pk")

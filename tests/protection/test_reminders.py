@@ -113,6 +113,15 @@ def test_a_changed_expiry_date_is_a_new_event(operator, run):
     assert reminder_days(Kind.PERMIT_EXPIRING, operator) == {START: 2}
 
 
+def test_a_renewed_or_converted_permit_is_no_longer_reminded(operator, run):
+    pathway = make_pathway(operator)
+    renewed = ResidencePermit.objects.create(pathway=pathway, type="art18", expires_on=START + days(30))
+    ResidencePermit.objects.create(pathway=pathway, type="art18", renewal_of=renewed, expires_on=START + days(395))
+    ResidencePermit.objects.create(pathway=pathway, type="art18", expires_on=START + days(7), converted_to="lavoro")
+    assert run(START) == (0, 0)
+    assert not Notification.objects.filter(kind=Kind.PERMIT_EXPIRING).exists()
+
+
 def test_an_overdue_goal_is_reminded_the_day_after_its_target_date_only(operator, run):
     pathway = make_pathway(operator)
     target = START + days(10)
