@@ -14,6 +14,7 @@ urlpatterns = [
     path("interviews/", include("interviews.urls")),
     path("groups/reach/", include("groups.reach_urls")),
     path("groups/", include("groups.urls")),
+    path("protection/parts/", include("protection.part_urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

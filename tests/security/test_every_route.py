@@ -194,3 +194,131 @@ def test_the_django_admin_shows_no_case_models_to_staff(db):
 
     assert not admin.site.is_registered(Person)
     assert not admin.site.is_registered(Referral)
+
+
+# The records beneath a protection pathway (plan goals and reviews, stays, courses, placements, permits, diary).
+
+PATHWAY_PARTS = ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
+
+
+def _pathway_part_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("pathway_parts:")]
+
+
+def test_every_pathway_part_route_is_classified():
+    """Each route of the parts beneath a pathway is swept below, for every kind of part."""
+    names = {name for _, name in _pathway_part_routes()}
+    assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review"}
+    from protection.part_views import PARTS
+
+    assert set(PATHWAY_PARTS) == set(PARTS)
+
+
+@pytest.fixture
+def pathway_parts_a(operator):
+    """A pathway of operator A with one record of each part beneath it."""
+    import datetime
+
+    from ceis import access
+    from protection import models as m
+
+    pathway = m.ProtectionPathway.objects.create(person=factories.PersonFactory(), legal_basis="art18_social")
+    access.assign(pathway, operator, by=operator)
+    day = datetime.date(2026, 1, 10)
+    goal = m.PlanGoal.objects.create(pathway=pathway, area="work", goal="Obiettivo riservato")
+    return {
+        "pathway": pathway,
+        "goal": goal,
+        "accommodation": m.Accommodation.objects.create(
+            pathway=pathway, facility_name="Casa", type="safe_house", secret_address="Via Segreta 1", start=day
+        ),
+        "literacy": m.LiteracyCourse.objects.create(
+            pathway=pathway, provider="CPIA", level_start="a1", level_now="a1", start=day
+        ),
+        "training": m.Training.objects.create(
+            pathway=pathway, kind="school", title="Licenza", provider="CPIA", start=day
+        ),
+        "job": m.JobPlacement.objects.create(pathway=pathway, kind="traineeship", employer="Coop", start=day),
+        "permit": m.ResidencePermit.objects.create(pathway=pathway, type="art18", route="social"),
+        "diary": m.DiaryEntry.objects.create(pathway=pathway, written_on=day, text="Diario riservato"),
+    }
+
+
+def _pathway_part_post(part: str) -> dict:
+    """What a successful POST would carry for each part, so that a missing access check would show."""
+    day = timezone.localdate().isoformat()
+    return {
+        "goal": {"area": "health", "goal": "Cambiato", "agreed": "on", "target_date": day, "status": "achieved"},
+        "accommodation": {
+            "facility_name": "Altra casa",
+            "type": "first_stage",
+            "start": day,
+            "secret_address": "Via Trapelata 2",
+            "remove_secret_address": "",
+        },
+        "literacy": {"provider": "Altro", "level_start": "a1", "level_now": "b2", "start": day},
+        "training": {"kind": "vocational", "title": "Altro", "provider": "Altro", "start": day, "outcome": "ongoing"},
+        "job": {"kind": "permanent", "employer": "Altro", "hours_per_week": "30", "start": day, "outcome": "hired"},
+        "permit": {"type": "work", "route": "", "issued_on": day, "expires_on": day, "converted_to": "lavoro"},
+        "diary": {"written_on": day, "text": "Cambiato"},
+        "review": {"reviewed_on": day, "note": "Revisione"},
+    }[part]
+
+
+def _pathway_part_cases():
+    """(route, name, part) for every route and every kind of part it serves."""
+    for route, name in _pathway_part_routes():
+        if name == "pathway_parts:review":
+            yield route, name, "review"
+        else:
+            for part in PATHWAY_PARTS:
+                yield route, name, part
+
+
+def _pathway_part_url(route: str, records: dict, part: str) -> str:
+    record = records["goal" if part == "review" else part]
+    values = {"pathway_pk": records["pathway"].pk, "part": part, "pk": record.pk, "goal_pk": records["goal"].pk}
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
+    assert "<" not in url, route
+    return url
+
+
+def _pathway_parts_snapshot(pathway) -> list:
+    from protection import models as m
+
+    models = (
+        m.PlanGoal,
+        m.GoalReview,
+        m.Accommodation,
+        m.LiteracyCourse,
+        m.Training,
+        m.JobPlacement,
+        m.ResidencePermit,
+        m.DiaryEntry,
+    )
+    return [list(model.objects.order_by("pk").values()) for model in models]
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name", "part"), list(_pathway_part_cases()))
+def test_nobody_else_reaches_the_parts_of_operator_a_pathway(
+    request, client_fixture, pathway_parts_a, route, name, part
+):
+    client = request.getfixturevalue(client_fixture)
+    url = _pathway_part_url(route, pathway_parts_a, part)
+    before = _pathway_parts_snapshot(pathway_parts_a["pathway"])
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Via Segreta" not in response.text
+    assert client.post(url, _pathway_part_post(part)).status_code == 404
+    assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) == before
+
+
+@pytest.mark.parametrize(("route", "name", "part"), list(_pathway_part_cases()))
+def test_the_swept_posts_would_succeed_for_operator_a(op_client, pathway_parts_a, route, name, part):
+    """The control of the sweep above: the same request from the assigned operator changes the record."""
+    url = _pathway_part_url(route, pathway_parts_a, part)
+    before = _pathway_parts_snapshot(pathway_parts_a["pathway"])
+    response = op_client.post(url, _pathway_part_post(part))
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) != before
