@@ -15,6 +15,7 @@ urlpatterns = [
     path("groups/reach/", include("groups.reach_urls")),
     path("groups/", include("groups.urls")),
     path("protection/parts/", include("protection.part_urls")),
+    path("protection/", include("protection.urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

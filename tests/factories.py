@@ -120,3 +120,29 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     status = "scheduled"
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
     place = "Sede CeIS"
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """An open protection pathway started ten days ago, with its first phase change.
+
+    Pass ``assigned_to=[user, ...]`` to grant access through ceis.access.
+    """
+
+    class Meta:
+        model = "protection.ProtectionPathway"
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    legal_basis = "art18_social"
+    phase = "emergency"
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+
+    @factory.post_generation
+    def first_phase(self, create, extracted, **kwargs):
+        if create:
+            self.phase_changes.create(phase=self.phase, changed_on=self.started_on)
+
+    @factory.post_generation
+    def assigned_to(self, create, extracted, **kwargs):
+        for user in extracted or ():
+            access.assign(self, user, by=user)

@@ -322,3 +322,95 @@ def test_the_swept_posts_would_succeed_for_operator_a(op_client, pathway_parts_a
     response = op_client.post(url, _pathway_part_post(part))
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) != before
+
+
+# The protection pathway itself (a protected root): its page, phase, closure, assignment, and opening from a referral.
+
+
+def _pathway_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("protection:") and "<" in route]
+
+
+def test_every_pathway_route_is_classified():
+    """A new pathway route with an id must be added to the sweep below, or this fails."""
+    names = {name for _, name in _pathway_routes()}
+    assert names == {
+        "protection:detail",
+        "protection:phase",
+        "protection:close",
+        "protection:assign",
+        "protection:unassign",
+        "protection:open_from_referral",
+    }
+
+
+@pytest.fixture
+def pathway_a(operator, operator_b):
+    """A pathway of operator A, and a referral of hers closed as taken in charge (no pathway yet)."""
+    from referrals.models import Referral
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Referral.Status.CLOSED, outcome=Referral.Outcome.TAKEN_IN_CHARGE, closed_at=timezone.now()
+    )
+    return {"pathway": factories.PathwayFactory(assigned_to=[operator]), "referral": referral}
+
+
+def _pathway_url(route: str, records: dict, operator) -> str:
+    values = {"pk": records["pathway"].pk, "user_pk": operator.pk, "referral_pk": records["referral"].pk}
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
+    assert "<" not in url, route
+    return url
+
+
+def _pathway_post(operator_b) -> dict:
+    """What a successful POST would carry on each route, so that a missing access check would show."""
+    today = timezone.localdate().isoformat()
+    return {
+        "phase": "first_assistance",
+        "changed_on": today,
+        "ended_on": today,
+        "closure_reason": "left",
+        "operator": operator_b.pk,
+        "operators": [operator_b.pk],
+        "legal_basis": "art18_social",
+        "started_on": today,
+    }
+
+
+def _pathway_state(records) -> tuple:
+    from ceis import access
+    from protection.models import PhaseChange, ProtectionPathway
+
+    pathway = ProtectionPathway.objects.get(pk=records["pathway"].pk)
+    return (
+        pathway.phase,
+        pathway.ended_on,
+        pathway.closure_reason,
+        PhaseChange.objects.count(),
+        ProtectionPathway.objects.count(),
+        sorted(u.username for u in access.assignees([pathway]).get(pathway.pk, [])),
+    )
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name"), _pathway_routes())
+def test_nobody_else_reaches_operator_a_pathway(request, client_fixture, operator, operator_b, pathway_a, route, name):
+    client = request.getfixturevalue(client_fixture)
+    url = _pathway_url(route, pathway_a, operator)
+    before = _pathway_state(pathway_a)
+    assert before[-1] == ["op_a"]
+    assert client.get(url).status_code == 404
+    assert client.post(url, _pathway_post(operator_b)).status_code == 404
+    assert _pathway_state(pathway_a) == before
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _pathway_routes() if r[1] != "protection:detail"])
+def test_the_swept_pathway_posts_would_succeed_for_a_coordinator(
+    coord_client, operator, operator_b, pathway_a, route, name
+):
+    """The control of the sweep above: the same request from someone allowed changes the records."""
+    before = _pathway_state(pathway_a)
+    response = coord_client.post(_pathway_url(route, pathway_a, operator), _pathway_post(operator_b))
+    assert response.status_code == 302, name
+    assert _pathway_state(pathway_a) != before, name
