@@ -122,6 +122,35 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     place = "Sede CeIS"
 
 
+class GroupSessionFactory(factory.django.DjangoModelFactory):
+    """A group session held yesterday; pass ``facilitators=[user, ...]`` to assign them through ceis.access."""
+
+    class Meta:
+        model = "groups.GroupSession"
+        skip_postgeneration_save = True
+
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    host_centre = factory.SubFactory(PartnerBodyFactory)
+    place = "Sala comune"
+
+    @factory.post_generation
+    def facilitators(self, create, extracted, **kwargs):
+        for user in extracted or ():
+            access.assign(self, user, by=user)
+
+
+class AttendanceRowFactory(factory.django.DjangoModelFactory):
+    """How many people of a nationality and gender attended a session (aggregates only, never names)."""
+
+    class Meta:
+        model = "groups.AttendanceRow"
+
+    session = factory.SubFactory(GroupSessionFactory)
+    nationality = "NG"
+    gender = "female"
+    count = 5
+
+
 class PathwayFactory(factory.django.DjangoModelFactory):
     """An open protection pathway started ten days ago, with its first phase change.
 

@@ -187,6 +187,75 @@ def test_nobody_else_reaches_operator_a_interviews(request, client_fixture, inte
     assert interview_a.referral.interviews.count() == 1
 
 
+def _session_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("groups:") and "<" in route]
+
+
+def test_every_group_session_route_is_classified():
+    """A group session is a protected root: each route with an id is swept below."""
+    names = {name for _, name in _session_routes()}
+    assert names == {"groups:detail", "groups:edit", "groups:follow_ups"}
+
+
+@pytest.fixture
+def session_a(operator):
+    session = factories.GroupSessionFactory(facilitators=[operator], place="Sala riservata")
+    factories.AttendanceRowFactory(session=session, nationality="NG", count=7)
+    return session
+
+
+def _session_post(session, operator) -> dict:
+    """What a successful POST would carry (the edit form and the follow-up requests alike)."""
+    return {
+        "held_at": timezone.localtime(session.held_at).strftime("%Y-%m-%dT%H:%M"),
+        "host_centre": session.host_centre_id,
+        "place": "Altrove",
+        "facilitators": [operator.pk],
+        "attendance-TOTAL_FORMS": "1",
+        "attendance-INITIAL_FORMS": "0",
+        "attendance-MIN_NUM_FORMS": "0",
+        "attendance-MAX_NUM_FORMS": "1000",
+        "attendance-0-nationality": "ER",
+        "attendance-0-gender": "male",
+        "attendance-0-count": "40",
+        "requests-TOTAL_FORMS": "1",
+        "requests-INITIAL_FORMS": "0",
+        "requests-MIN_NUM_FORMS": "1",
+        "requests-MAX_NUM_FORMS": "1000",
+        "requests-0-name": "Blessing",
+        "requests-0-gender": "female",
+        "requests-0-reason": "Vuole parlare con noi.",
+        "requests-0-urgency": "routine",
+    }
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name"), _session_routes())
+def test_nobody_else_reaches_operator_a_group_sessions(request, client_fixture, operator, session_a, route, name):
+    from groups.models import SessionReferral
+
+    client = request.getfixturevalue(client_fixture)
+    url = "/" + re.sub(r"<int:pk>", str(session_a.pk), route)
+    assert "<" not in url, route
+    assert client.get(url).status_code == 404
+    assert client.post(url, _session_post(session_a, operator)).status_code == 404
+    session_a.refresh_from_db()
+    assert session_a.place == "Sala riservata"
+    assert list(session_a.attendance.values_list("nationality", "count")) == [("NG", 7)]
+    assert not SessionReferral.objects.exists()
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _session_routes() if r[1] != "groups:detail"])
+def test_the_swept_session_posts_would_succeed_for_operator_a(op_client, operator, session_a, route, name):
+    from groups.models import SessionReferral
+
+    url = "/" + re.sub(r"<int:pk>", str(session_a.pk), route)
+    assert op_client.post(url, _session_post(session_a, operator)).status_code == 302
+    session_a.refresh_from_db()
+    changed = session_a.place == "Altrove" if name == "groups:edit" else SessionReferral.objects.exists()
+    assert changed, name
+
+
 def test_the_django_admin_shows_no_case_models_to_staff(db):
     from django.contrib import admin
 

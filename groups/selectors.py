@@ -1,0 +1,125 @@
+"""Reads on group sessions, always through ``ceis.access``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_countries import countries
+
+from ceis import access
+from referrals.models import Person, Referral
+
+from .models import AttendanceRow, GroupSession, SessionReferral
+
+
+def _follow_up_count() -> Subquery:
+    # A subquery, not Count("follow_ups"): a second join would multiply the attendance sum.
+    return Subquery(
+        SessionReferral.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def sessions_for(user, *, mine: bool) -> QuerySet[GroupSession]:
+    """Sessions for a list page: those the user facilitates (``mine``) or all she may see.
+
+    Each carries ``people`` (attendance total) and ``follow_up_count``; languages and topics are
+    prefetched, so a page costs the same few queries whatever its length.
+    """
+    qs = access.assigned_to(GroupSession, user) if mine else GroupSession.objects.all()
+    return (
+        access.visible(qs, user)
+        .select_related("host_centre")
+        .prefetch_related("languages", "topics")
+        .annotate(
+            people=Coalesce(Sum("attendance__count"), 0),
+            follow_up_count=Coalesce(_follow_up_count(), 0),
+        )
+        .order_by("-held_at", "-id")
+    )
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    sessions: list[GroupSession] = field(default_factory=list)
+
+
+def upcoming_for(user, *, mine: bool, days: int = 60) -> list[Day]:
+    """Sessions from the start of today for ``days`` days, grouped by local day, soonest first."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    qs = (
+        sessions_for(user, mine=mine)
+        .filter(held_at__gte=start, held_at__lt=start + datetime.timedelta(days=days))
+        .order_by("held_at", "id")
+    )
+    return [
+        Day(date=day, sessions=list(group))
+        for day, group in groupby(qs, key=lambda s: timezone.localtime(s.held_at).date())
+    ]
+
+
+def session_for_page(user, pk, *, action: str = "view") -> GroupSession:
+    """One session with what its page shows, or 404."""
+    qs = GroupSession.objects.select_related("host_centre").prefetch_related("languages", "topics", "materials")
+    return access.get_visible(qs, user, action=action, pk=pk)
+
+
+def attendance_rows(session: GroupSession) -> list[AttendanceRow]:
+    return list(session.attendance.select_related("language"))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """People reached by a session: in all, by gender and by nationality (largest first)."""
+
+    total: int
+    by_gender: list[tuple[str, int]]
+    by_nationality: list[tuple[str, int]]
+
+
+def attendance_totals(rows: list[AttendanceRow]) -> Totals:
+    genders: Counter[str] = Counter()
+    nationalities: Counter[str] = Counter()
+    for row in rows:
+        genders[row.gender] += row.count
+        nationalities[row.nationality.code] += row.count
+    gender_labels = dict(Person.Gender.choices)
+    return Totals(
+        total=sum(genders.values()),
+        by_gender=[(str(gender_labels[g]), n) for g, n in sorted(genders.items(), key=lambda kv: (-kv[1], kv[0]))],
+        by_nationality=[
+            (countries.name(code), n) for code, n in sorted(nationalities.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A referral the session led to; ``visible`` says whether the user may open it."""
+
+    referral: Referral
+    visible: bool
+
+
+def follow_ups_of(session: GroupSession, user) -> list[FollowUp]:
+    referrals = [
+        link.referral
+        for link in session.follow_ups.select_related("referral__person").order_by("referral__received_at", "pk")
+    ]
+    if not referrals:
+        return []
+    visible = set(
+        access.visible(Referral.objects.filter(pk__in=[r.pk for r in referrals]), user).values_list("pk", flat=True)
+    )
+    return [FollowUp(referral=r, visible=r.pk in visible) for r in referrals]
