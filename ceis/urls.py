@@ -13,6 +13,7 @@ urlpatterns = [
     path("interviews/catalogue/", include("interviews.catalogue_urls")),
     path("interviews/", include("interviews.urls")),
     path("groups/reach/", include("groups.reach_urls")),
+    path("groups/materials/", include("groups.material_urls")),
     path("groups/", include("groups.urls")),
     path("protection/parts/", include("protection.part_urls")),
     path("protection/", include("protection.urls")),

@@ -122,6 +122,40 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     place = "Sede CeIS"
 
 
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Language"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"q{chr(97 + n // 26 % 20)}{chr(97 + n % 26)}")  # qaa-qtz: ISO local use
+    name_it = factory.Sequence(lambda n: f"lingua {n}")
+    name_en = factory.Sequence(lambda n: f"language {n}")
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """A material given as a link; pass ``languages=[...]``/``topics=[...]`` (default: English)."""
+
+    class Meta:
+        model = "groups.Material"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Materiale {n}")
+    kind = "video"
+    url = factory.Sequence(lambda n: f"https://video.example.org/watch/{n}")
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if create:
+            from groups.models import Language
+
+            self.languages.set(extracted if extracted is not None else [Language.objects.get(code="en")])
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
 class GroupSessionFactory(factory.django.DjangoModelFactory):
     """A group session held yesterday; pass ``facilitators=[user, ...]`` to assign them through ceis.access."""
 

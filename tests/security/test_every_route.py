@@ -393,6 +393,88 @@ def test_the_swept_posts_would_succeed_for_operator_a(op_client, pathway_parts_a
     assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) != before
 
 
+# The materials library and the languages list: reference data, guarded by model permissions (no object access).
+
+MATERIAL_READ = {"materials:list", "materials:detail", "materials:download"}
+MATERIAL_MANAGE = {"materials:create", "materials:edit", "materials:deactivate", "materials:reactivate"}
+LANGUAGE_ADMIN = {
+    "materials:languages",
+    "materials:language_create",
+    "materials:language_edit",
+    "materials:language_deactivate",
+    "materials:language_reactivate",
+}
+
+
+def _material_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("materials:")]
+
+
+def test_every_material_route_is_classified():
+    """A new route of the library must join one of the sets above (who may reach it), or this fails."""
+    assert {name for _, name in _material_routes()} == MATERIAL_READ | MATERIAL_MANAGE | LANGUAGE_ADMIN
+
+
+@pytest.fixture
+def library_records(settings, tmp_path, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from groups import material_services, uploads
+    from groups.models import Language
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    material = material_services.material_create(
+        data={"title": "Kit invariato", "kind": "leaflet"},
+        languages=[Language.objects.get(code="en")],
+        upload=uploads.check_upload(pdf),
+        by=coordinator,
+    )
+    return material, Language.objects.get(code="so")
+
+
+def _material_url(route: str, name: str, records) -> str:
+    material, language = records
+    pk = language.pk if name.startswith("materials:language") else material.pk
+    url = "/" + route.replace("<int:pk>", str(pk))
+    assert "<" not in url, route
+    return url
+
+
+def _library_unchanged(records) -> None:
+    material, language = records
+    material.refresh_from_db()
+    language.refresh_from_db()
+    assert (material.title, material.active) == ("Kit invariato", True)
+    assert (language.name_it, language.active) == ("somalo", True)
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _material_routes() if r[1] not in MATERIAL_READ])
+def test_operators_get_404_on_every_route_that_manages_the_library(op_client, library_records, route, name):
+    url = _material_url(route, name, library_records)
+    assert op_client.get(url).status_code == 404
+    assert op_client.post(url, {"title": "x", "kind": "other", "code": "zz", "name_it": "x"}).status_code == 404
+    _library_unchanged(library_records)
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _material_routes() if r[1] in LANGUAGE_ADMIN])
+def test_coordinators_get_404_on_every_language_route(coord_client, library_records, route, name):
+    url = _material_url(route, name, library_records)
+    assert coord_client.get(url).status_code == 404
+    assert coord_client.post(url, {"code": "zz", "name_it": "x", "name_en": "x"}).status_code == 404
+    _library_unchanged(library_records)
+
+
+@pytest.mark.parametrize(("route", "name"), _material_routes())
+def test_admins_reach_every_route_of_the_library(admin_client_role, library_records, route, name):
+    if name.endswith("reactivate"):  # only an inactive record has a reactivation page
+        record = library_records[1] if name.startswith("materials:language") else library_records[0]
+        record.active = False
+        record.save(update_fields=["active"])
+    response = admin_client_role.get(_material_url(route, name, library_records))
+    assert response.status_code == 200, name
+
+
 # The protection pathway itself (a protected root): its page, phase, closure, assignment, and opening from a referral.
 
 
