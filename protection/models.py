@@ -103,6 +103,7 @@ class ProtectionPathway(models.Model):
         indexes = [
             models.Index(fields=["phase", "-started_on"], name="pathway_phase_started"),
             models.Index(fields=["legal_basis", "-started_on"], name="pathway_basis_started"),
+            models.Index(fields=["ended_on", "-started_on"], name="pathway_open_started"),
         ]
 
     def __str__(self) -> str:
@@ -166,6 +167,7 @@ class PlanGoal(_Child):
         verbose_name = _("plan goal")
         verbose_name_plural = _("plan goals")
         ordering = ["target_date", "id"]
+        indexes = [models.Index(fields=["pathway", "status", "target_date"], name="goal_pathway_status_target")]
 
     def __str__(self) -> str:
         return f"{self.get_area_display()} ({self.get_status_display()})"
@@ -386,6 +388,7 @@ class ResidencePermit(_Child):
         verbose_name = _("residence permit")
         verbose_name_plural = _("residence permits")
         ordering = ["issued_on", "applied_on", "id"]
+        indexes = [models.Index(fields=["pathway", "expires_on"], name="permit_pathway_expiry")]
 
     def __str__(self) -> str:
         return self.get_type_display()
@@ -415,6 +418,7 @@ class DiaryEntry(_Child):
         verbose_name = _("diary entry")
         verbose_name_plural = _("diary entries")
         ordering = ["written_on", "id"]
+        indexes = [models.Index(fields=["pathway", "-written_on"], name="diary_pathway_latest")]
 
     def __str__(self) -> str:
         return str(self.written_on)

@@ -58,7 +58,7 @@ def _date(value: datetime.date) -> str:
 def _notify_assigned(pathway: ProtectionPathway, operator) -> None:
     notification_create(
         recipient=operator,
-        kind=Notification.Kind.ASSIGNED,
+        kind=Notification.Kind.PATHWAY_ASSIGNED,
         label=pathway.person.case_code,
         path=reverse("protection:detail", args=[pathway.pk]),
     )
@@ -232,5 +232,5 @@ def pathway_assign(*, pathway: ProtectionPathway, operator, by) -> bool:
 def pathway_unassign(*, pathway: ProtectionPathway, operator, by) -> bool:
     if not access.unassign(pathway, operator, by=by):
         return False
-    notification_create(recipient=operator, kind=Notification.Kind.UNASSIGNED, label=pathway.person.case_code)
+    notification_create(recipient=operator, kind=Notification.Kind.PATHWAY_UNASSIGNED, label=pathway.person.case_code)
     return True

@@ -22,6 +22,7 @@ from celery import shared_task
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from ceis import access
@@ -38,9 +39,7 @@ _PATHWAY_FIELDS = ("pathway", "pathway__id", "pathway__person", "pathway__person
 
 
 def _pathway_path(pathway_id: int) -> str:
-    # The pathway page, protection:detail; a literal so that this task does not depend on the URLconf
-    # (the same string reverse("protection:detail", args=[pathway_id]) gives).
-    return f"/protection/{pathway_id}/"
+    return reverse("protection:detail", args=[pathway_id])
 
 
 def _due(today: datetime.date) -> list[tuple[ProtectionPathway, str, str]]:

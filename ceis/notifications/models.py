@@ -20,6 +20,8 @@ class Notification(models.Model):
         PERMIT_EXPIRING = "permit_expiring", _("Residence permit expiring")
         GOAL_OVERDUE = "goal_overdue", _("Plan goal past its target date")
         DIARY_SILENT = "diary_silent", _("No diary entry for 30 days")
+        PATHWAY_ASSIGNED = "pathway_assigned", _("A protection pathway has been assigned to you")
+        PATHWAY_UNASSIGNED = "pathway_unassigned", _("You have been removed from a protection pathway")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -169,7 +169,7 @@ def test_a_coordinator_chooses_the_operators_who_are_assigned_and_notified(
     for user in (operator, operator_b):
         note = Notification.objects.get(recipient=user)
         assert (note.kind, note.label, note.path) == (
-            Notification.Kind.ASSIGNED,
+            Notification.Kind.PATHWAY_ASSIGNED,
             referral.person.case_code,
             reverse("protection:detail", args=[pathway.pk]),
         )
@@ -208,7 +208,7 @@ def test_an_operator_may_add_a_colleague(op_client, operator, operator_b):
     )
     pathway = ProtectionPathway.objects.get()
     assert access.is_assigned(pathway, operator) and access.is_assigned(pathway, operator_b)
-    assert Notification.objects.filter(recipient=operator_b, kind=Notification.Kind.ASSIGNED).count() == 1
+    assert Notification.objects.filter(recipient=operator_b, kind=Notification.Kind.PATHWAY_ASSIGNED).count() == 1
 
 
 def test_other_people_cannot_open_a_pathway_from_operator_a_referral(op_b_client, admin_client_role, operator):

@@ -313,7 +313,7 @@ def test_unassigning_asks_first_then_removes_access(coord_client, coordinator, o
     assert not access.is_assigned(pathway, operator)
     assert op_client.get(_url(pathway)).status_code == 404
     assert Event.objects.filter(kind=Event.Kind.UNASSIGN, subject=operator, actor=coordinator).exists()
-    assert Notification.objects.filter(recipient=operator, kind=Notification.Kind.UNASSIGNED).exists()
+    assert Notification.objects.filter(recipient=operator, kind=Notification.Kind.PATHWAY_UNASSIGNED).exists()
 
 
 def test_unassigning_someone_not_assigned_is_404(coord_client, operator_b, pathway):
