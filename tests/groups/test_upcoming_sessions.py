@@ -105,7 +105,8 @@ def test_it_runs_a_constant_number_of_queries(op_client, operator, operator_b, d
         session = factories.GroupSessionFactory(held_at=_at(i % 30, 9 + i % 8), facilitators=[operator, operator_b])
         session.languages.set(languages)
         factories.AttendanceRowFactory(session=session)
-    with django_assert_max_num_queries(11):
+    op_client.get(UPCOMING)  # warm the per-process caches (content types, ...)
+    with django_assert_max_num_queries(10):
         response = op_client.get(UPCOMING)
     assert sum(len(day.sessions) for day in response.context["days"]) == rows
 
@@ -116,6 +117,7 @@ def test_it_runs_a_constant_number_of_queries_for_the_whole_service(
 ):
     for i in range(rows):
         factories.GroupSessionFactory(held_at=_at(i % 30, 10), facilitators=[operator])
-    with django_assert_max_num_queries(11):
+    coord_client.get(UPCOMING, {"all": "1"})  # warm the per-process caches (content types, ...)
+    with django_assert_max_num_queries(10):
         response = coord_client.get(UPCOMING, {"all": "1"})
     assert sum(len(day.sessions) for day in response.context["days"]) == rows
