@@ -9,8 +9,9 @@ class GroupsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import AttendanceRow, GroupSession, Material
+        from .models import AttendanceRow, GroupSession, Language, Material
 
         auditlog.register(GroupSession, m2m_fields={"topics", "languages", "materials"})
+        auditlog.register(Language)
         auditlog.register(AttendanceRow)
         auditlog.register(Material, m2m_fields={"topics", "languages"})

@@ -96,6 +96,13 @@ class Material(models.Model):
         verbose_name_plural = _("information materials")
         ordering = ["title"]
         indexes = [models.Index(fields=["active", "kind", "title"], name="material_active_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~models.Q(file="") & models.Q(url="")) | (models.Q(file="") & ~models.Q(url="")),
+                name="material_file_or_link",
+                violation_error_message=_("Give either a file or a link, not both."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

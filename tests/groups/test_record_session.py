@@ -74,7 +74,9 @@ def centre(db):
 
 @pytest.fixture
 def video(db):
-    material = Material.objects.create(title="Il tuo corpo non è in vendita", kind=Material.Kind.VIDEO)
+    material = Material.objects.create(
+        title="Il tuo corpo non è in vendita", kind=Material.Kind.VIDEO, url="https://video.example.org/v/1"
+    )
     material.languages.add(_lang("en"))
     return material
 
@@ -122,7 +124,9 @@ def test_it_preselects_the_recording_operator_among_active_operators(op_client, 
 
 def test_it_offers_only_active_host_centres_materials_and_languages(op_client, centre, video):
     closed = factories.PartnerBodyFactory(name="CAS chiuso", active=False)
-    withdrawn = Material.objects.create(title="Vecchio opuscolo", kind=Material.Kind.LEAFLET, active=False)
+    withdrawn = Material.objects.create(
+        title="Vecchio opuscolo", kind=Material.Kind.LEAFLET, url="https://example.org/opuscolo", active=False
+    )
     Language.objects.filter(code="ru").update(active=False)
     form = op_client.get(NEW).context["form"]
     assert centre in form.fields["host_centre"].queryset and closed not in form.fields["host_centre"].queryset
