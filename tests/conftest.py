@@ -33,6 +33,54 @@ def _fast_and_clean(settings):
     ContentType.objects.clear_cache()
 
 
+# Data migrations that seed reference data, and the function of each that (re)loads it.
+_SEEDS = (
+    ("ceis.partners.migrations.0002_seed_local_network", "seed"),
+    ("referrals.migrations.0002_seed_exploitation_forms", "seed"),
+    ("interviews.migrations.0002_indicator_catalogue", "load"),
+    ("groups.migrations.0002_reference_data", "seed"),
+)
+
+
+def _restore_reference_data() -> None:
+    """Put back what the data migrations made, after a committing test's flush emptied the tables.
+
+    The flush re-creates content types and permissions (post_migrate), not the rows of data
+    migrations: the role Groups and the reference lists. Seed functions only use
+    ``apps.get_model``, so they run on the live registry too.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from ceis.accounts import roles
+
+    for role, perms in roles.PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=p.split(".")[0], codename=p.split(".")[1]) for p in perms]
+        )
+    for module, function in _SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Every database test starts with the roles and reference lists, whatever ran before it."""
+    if not ({"db", "transactional_db"} & set(request.fixturenames)) and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from django.contrib.auth.models import Group
+
+    from ceis.accounts import roles
+
+    if not Group.objects.filter(name=roles.OPERATOR).exists():
+        _restore_reference_data()
+
+
 @pytest.fixture
 def operator(db):
     return factories.OperatorFactory(username="op_a")

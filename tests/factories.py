@@ -80,7 +80,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    first_name = factory.Sequence(lambda n: f"Nome{n}")
+    first_name = factory.Sequence(lambda n: f"Amina{n}")  # never a user's name ("Nome<n>")
     last_name = factory.Sequence(lambda n: f"Cognome{n}")
     birth_year = 1999
     nationality = "NG"

@@ -197,7 +197,7 @@ def _queries_for(client, count: int) -> int:
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
-def test_the_list_runs_the_same_queries_for_5_and_50_materials(request, client_name, django_assert_max_num_queries):
+def test_the_list_runs_the_same_queries_for_5_and_50_materials(db, request, client_name, django_assert_max_num_queries):
     client = request.getfixturevalue(client_name)
     client.get(LIST)  # warm the session and content type caches
     five = _queries_for(client, 5)
@@ -253,7 +253,7 @@ def test_it_answers_404_for_an_unknown_material(op_client):
 
 
 @pytest.mark.parametrize("client_name", ["coord_client", "admin_client_role"])
-def test_it_adds_a_material_with_a_video_link(request, client_name):
+def test_it_adds_a_material_with_a_video_link(db, request, client_name):
     client = request.getfixturevalue(client_name)
     assert_clean_markup(client.get(CREATE).text)
     response = client.post(CREATE, form_data())
