@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "ceis.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "ceis.audit.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "ceis.urls"
@@ -202,6 +202,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # auditlog: the actor comes from AuditlogMiddleware; reads are logged with the ``accessed`` signal.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Only behind a reverse proxy that overwrites X-Forwarded-For: otherwise a client could forge the audited IP.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -51,3 +51,16 @@ def test_it_does_not_show_readers_to_operators(op_client, referral_a):
 def test_another_referral_of_the_same_person_stays_hidden(op_client, referral_a):
     other = factories.ReferralFactory(person=referral_a.person)
     assert op_client.get(reverse("referrals:detail", args=[other.pk])).status_code == 404
+
+
+def test_a_forged_forwarded_for_header_does_not_reach_the_audit(op_client, referral_a):
+    op_client.get(reverse("referrals:detail", args=[referral_a.pk]), headers={"x-forwarded-for": "6.6.6.6"})
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(referral_a.pk))
+    assert entry.remote_addr == "127.0.0.1"
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_audited(op_client, referral_a, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    op_client.get(reverse("referrals:detail", args=[referral_a.pk]), headers={"x-forwarded-for": "10.1.2.3"})
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(referral_a.pk))
+    assert entry.remote_addr == "10.1.2.3"
