@@ -112,6 +112,7 @@ class TimelineItem:
     secret_address: str = ""  # set only for the pathway's assigned operators
     rank: int = 0
     edit_url: str = ""  # set by the view for users who may change the pathway
+    review_url: str = ""  # for a plan goal: add a dated review
 
     @property
     def sort_key(self):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -151,11 +151,7 @@ def _opened(request, pathway: ProtectionPathway):
 
 
 def _part_url(name: str, **kwargs) -> str:
-    """A link to the parts' pages, or "" while those pages are not installed."""
-    try:
-        return reverse(f"pathway_parts:{name}", kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
+    return reverse(f"pathway_parts:{name}", kwargs=kwargs)
 
 
 @role_required(*CASE_ROLES)
@@ -171,6 +167,8 @@ def detail(request, pk: int):
         for item in items:
             if item.part:
                 item.edit_url = _part_url("edit", pathway_pk=pathway.pk, part=item.part, pk=item.pk)
+            if item.part == "goal":
+                item.review_url = _part_url("review", pathway_pk=pathway.pk, goal_pk=item.pk)
     add_links = []
     if can_change and pathway.is_open:
         for part, label in (
