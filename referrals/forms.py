@@ -103,7 +103,7 @@ class IntakeForm(forms.Form):
                 ),
             ),
             Fieldset(
-                _("The report"),
+                _("Urgency and reason"),
                 "urgency",
                 "reason",
                 Field("exploitation_forms"),
