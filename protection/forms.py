@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ceis import access
 from ceis.accounts import roles
@@ -275,7 +276,7 @@ class PathwayFilter(django_filters.FilterSet):
         ("goal", _("a goal past its target date")),
         ("diary", _("no diary entry for 30 days")),
     ]
-    STATE_CHOICES = [("open", _("open")), ("closed", _("closed"))]
+    STATE_CHOICES = [("open", pgettext_lazy("pathway", "open")), ("closed", pgettext_lazy("pathway", "closed"))]
 
     q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
     phase = django_filters.MultipleChoiceFilter(
