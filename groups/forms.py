@@ -268,8 +268,9 @@ class BaseFollowUpFormSet(forms.BaseFormSet):
 
 
 def follow_up_formset(data=None, *, extra: int = 2):
+    """``extra`` blank requests in all (the one required by ``min_num`` included)."""
     formset_class = forms.formset_factory(
-        FollowUpRequestForm, formset=BaseFollowUpFormSet, extra=extra, min_num=1, validate_min=True
+        FollowUpRequestForm, formset=BaseFollowUpFormSet, extra=max(extra - 1, 0), min_num=1, validate_min=True
     )
     return formset_class(data, prefix="requests")
 

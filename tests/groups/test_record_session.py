@@ -363,6 +363,15 @@ def test_it_shows_the_attendance_with_its_totals(op_client, counted):
     assert response.text.count("<tr><td>Nigeria</td>") == 3
 
 
+def test_the_page_title_is_just_the_session(op_client, counted):
+    response = op_client.get(reverse("groups:detail", args=[counted.pk]))
+    html = response.text
+    assert response.context["requests"].total_form_count() == 2  # two blank requests to start with
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.strip() == "Group session · CAS Il Ponte · ceis"
+    assert html.count('id="requests-heading"') == 1
+
+
 def test_it_shows_what_was_recorded(op_client, operator, counted, video):
     html = op_client.get(reverse("groups:detail", args=[counted.pk])).text
     for text in ("CAS Il Ponte", "Sala comune", "Amina (tigrino)", "English, Tigrinya", video.title):
