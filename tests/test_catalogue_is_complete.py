@@ -17,6 +17,7 @@ from django.conf import settings
 from tests.conftest import require_service
 from tests.test_translations import parse_po
 
+
 def _sources(base: Path) -> list[Path]:
     """Every Python package of the project (the apps), the templates and manage.py."""
     skip = {"tests", "locale", "static", "staticfiles"}
