@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "interviews",
     "groups",
     "protection",
+    "caseload",
 ]
 
 MIDDLEWARE = [

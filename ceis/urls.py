@@ -17,6 +17,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("protection/parts/", include("protection.part_urls")),
     path("protection/", include("protection.urls")),
+    path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

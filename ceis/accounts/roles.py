@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "protection.add_protectionpathway",
         "protection.view_protectionpathway",
         "protection.change_protectionpathway",
+        "caseload.view_monthlyreport",
     ),
     ADMIN: (
         "partners.add_partnerbody",
