@@ -1,0 +1,355 @@
+"""Statistics for a period: de-identified aggregates, counted in SQL, then suppressed in one place.
+
+``statistics(start, end)`` is the only entry point for anything shown or exported: it counts with
+``collect`` and passes the result through ``suppress``. The page, the chart data, the CSV and XLSX
+exports and the stored monthly report all read its output, so none of them ever holds a raw 1 or 2.
+
+Suppression rule (``suppress_cells``):
+
+1. Primary: a count of 1 or 2 is shown as "<3" (``SMALL``). Zero is shown as 0: it reveals nobody.
+2. Secondary: every additive breakdown shows its total (and the same population's total is shown
+   elsewhere anyway, e.g. the referrals by channel and by urgency), so the hidden cells' sum S is
+   public. A reader knows each "<3" cell is 1 or 2 and each secondarily hidden cell is at least 3.
+   With p "<3" cells and s hidden cells, the split of S is unique exactly when
+   - s == 0 and S == p or S == 2p (every "<3" cell is 1, or every one is 2), or
+   - s > 0 and S == p + 3s (every "<3" cell is 1 and every hidden cell is 3).
+   While that is so, the smallest cell still shown is hidden too (``HIDDEN``, "*"). If every non-zero
+   cell is hidden and the split is still unique, the breakdown is collapsed: no rows, only its total
+   (which other breakdowns of the same population show anyway).
+   Example: NG 10, ER 2, BD 5, total 17 → ER "<3", BD "*", NG 10, total 17: ER + BD = 7, and both
+   ER = 1, BD = 6 and ER = 2, BD = 5 fit.
+3. A total of 1 or 2 is itself "<3" and the breakdown is collapsed: listing two "<3" rows under a
+   "<3" total would say both are 1.
+Single figures (interviews held, SIRIT stages) follow rule 1. Breakdowns where a record may count in
+several cells (forms of exploitation) show no total and need only rule 1.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+SMALL = "<3"
+HIDDEN = "*"
+
+
+# ---------------------------------------------------------------------------------------------- suppression
+
+
+def _unique_split(small: int, hidden: int, total: int) -> bool:
+    if small == 0:
+        return False
+    if hidden == 0:
+        return total in (small, 2 * small)
+    return total == small + 3 * hidden
+
+
+def suppress_cells(values: list[int], *, additive: bool = True) -> tuple[list[int | str] | None, int | str | None]:
+    """Suppress one breakdown: the values to show (None: too few to break down) and the total to show.
+
+    The total is None for a breakdown that is not additive.
+    """
+    total = sum(values)
+    shown: list[int | str] = [SMALL if 0 < v < 3 else v for v in values]
+    if not additive:
+        return shown, None
+    if 0 < total < 3:
+        return None, SMALL
+    small = sum(1 for v in shown if v == SMALL)
+    hidden_sum = sum(v for v in values if 0 < v < 3)
+    hidden = 0
+    while _unique_split(small, hidden, hidden_sum):
+        candidates = [i for i, v in enumerate(shown) if isinstance(v, int) and v > 0]
+        if not candidates:
+            return None, total
+        i = min(candidates, key=lambda j: values[j])
+        shown[i] = HIDDEN
+        hidden += 1
+        hidden_sum += values[i]
+    return shown, total
+
+
+def suppress_value(value: int) -> int | str:
+    return SMALL if 0 < value < 3 else value
+
+
+def suppress(raw: dict[str, Any]) -> dict[str, Any]:
+    """The one place where raw counts become what may be shown: applied to everything that leaves this module."""
+    sections = []
+    for section in raw["sections"]:
+        breakdowns = []
+        for b in section["breakdowns"]:
+            shown, total = suppress_cells([r["value"] for r in b["rows"]], additive=b["additive"])
+            if shown is None:
+                rows, collapsed = [], True
+            else:
+                rows, collapsed = [{**r, "value": v} for r, v in zip(b["rows"], shown, strict=True)], False
+            breakdowns.append({**b, "rows": rows, "total": total, "collapsed": collapsed})
+        figures = [{**f, "value": suppress_value(f["value"])} for f in section["figures"]]
+        sections.append({**section, "breakdowns": breakdowns, "figures": figures})
+    return {**raw, "sections": sections, "suppressed": True}
+
+
+# ---------------------------------------------------------------------------------------------- counting
+
+
+def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id", keep_null: bool = True):
+    """One GROUP BY query: [{"key", "label", "value"}], largest first."""
+    result = []
+    for item in queryset.values(field).annotate(n=Count(count, distinct=True)).order_by():
+        key = item[field]
+        if key is None and not keep_null:
+            continue
+        key = "" if key is None else key
+        label = (labels or {}).get(key, key if key != "" else _("not recorded"))
+        result.append({"key": str(key), "label": str(label), "value": item["n"]})
+    return sorted(result, key=lambda r: (-r["value"], r["label"]))
+
+
+def _breakdown(key: str, title: str, rows: list[dict], *, additive: bool = True) -> dict:
+    return {"key": key, "title": str(title), "rows": rows, "additive": additive}
+
+
+def _figure(key: str, label: str, value: int | None) -> dict:
+    return {"key": key, "label": str(label), "value": value or 0}
+
+
+def _choices(choices) -> dict:
+    return {k: str(v) for k, v in choices}
+
+
+def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return low, high
+
+
+def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Raw counts for [start, end]; never shown as they are: ``statistics`` suppresses them."""
+    from ceis.partners.models import PartnerBody
+    from groups.models import AttendanceRow, GroupSession
+    from interviews.models import Interview
+    from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
+    from referrals.models import ExploitationForm, Person, Referral
+
+    low, high = _bounds(start, end)
+    referrals = Referral.objects.filter(received_at__gte=low, received_at__lt=high)
+    people = Person.objects.filter(referrals__received_at__gte=low, referrals__received_at__lt=high)
+    year = end.year
+    age_band = Case(
+        When(birth_year__isnull=True, then=Value("unknown")),
+        When(birth_year__gt=year - 18, then=Value("under_18")),
+        When(birth_year__gt=year - 25, then=Value("18_24")),
+        When(birth_year__gt=year - 35, then=Value("25_34")),
+        default=Value("35_plus"),
+        output_field=CharField(),
+    )
+    age_labels = {
+        "under_18": _("under 18"),
+        "18_24": "18–24",
+        "25_34": "25–34",
+        "35_plus": _("35 and over"),
+        "unknown": _("unknown"),
+    }
+    nationality_labels = {code: name for code, name in countries}
+    interviews_held = Interview.objects.filter(
+        status=Interview.Status.COMPLETED, held_at__gte=low, held_at__lt=high
+    ).count()
+    sessions = GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
+    sessions_count = sessions.count()
+    reached = AttendanceRow.objects.filter(session__in=sessions).aggregate(n=Sum("count"))["n"]
+    active = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    pathways = ProtectionPathway.objects.filter(active)
+    closed = ProtectionPathway.objects.filter(ended_on__gte=start, ended_on__lte=end)
+    overlapping = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
+    literacy = LiteracyCourse.objects.filter(overlapping).annotate(
+        got=Case(When(certificate=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    jobs = JobPlacement.objects.filter(overlapping)
+    sirit = ProtectionPathway.objects.aggregate(
+        new=Count("id", filter=Q(started_on__gte=start, started_on__lte=end)),
+        ongoing=Count("id", filter=Q(started_on__lt=start) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))),
+        follow_up=Count("id", filter=Q(ended_on__gte=start, ended_on__lte=end)),
+    )
+    contacts = referrals.count()
+
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "sections": [
+            {
+                "key": "sirit",
+                "title": _("SIRIT stages"),
+                "breakdowns": [],
+                "figures": [
+                    _figure("contacts", _("Contacts (referrals received)"), contacts),
+                    _figure("assessments", _("Assessments (interviews completed)"), interviews_held),
+                    _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
+                    _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing"), sirit["ongoing"]),
+                    _figure("social_inclusion", _("Social inclusion (job placements active)"), jobs.count()),
+                    _figure("follow_up", _("Follow-up (pathways closed)"), sirit["follow_up"]),
+                ],
+            },
+            {
+                "key": "referrals",
+                "title": _("Referrals"),
+                "figures": [_figure("referrals", _("Referrals received"), contacts)],
+                "breakdowns": [
+                    _breakdown(
+                        "referring_body_kind",
+                        _("By kind of referring body"),
+                        _rows(referrals, "referring_body__kind", _choices(PartnerBody.Kind.choices)),
+                    ),
+                    _breakdown(
+                        "channel", _("By channel"), _rows(referrals, "channel", _choices(Referral.Channel.choices))
+                    ),
+                    _breakdown(
+                        "urgency", _("By urgency"), _rows(referrals, "urgency", _choices(Referral.Urgency.choices))
+                    ),
+                    _breakdown(
+                        "outcome",
+                        _("By outcome of identification"),
+                        _rows(referrals, "outcome", {**_choices(Referral.Outcome.choices), "": _("not yet decided")}),
+                    ),
+                    _breakdown(
+                        "exploitation",
+                        _("Forms of exploitation (a referral may have several)"),
+                        _rows(
+                            referrals,
+                            "exploitation_forms__code",
+                            _choices(ExploitationForm.Code.choices),
+                            keep_null=False,
+                        ),
+                        additive=False,
+                    ),
+                ],
+            },
+            {
+                "key": "people",
+                "title": _("People referred"),
+                "figures": [
+                    _figure("people", _("People"), people.aggregate(n=Count("id", distinct=True))["n"]),
+                    _figure(
+                        "minors",
+                        _("Minors or presumed minors"),
+                        people.filter(Q(minor=True) | Q(birth_year__gt=year - 18)).aggregate(
+                            n=Count("id", distinct=True)
+                        )["n"],
+                    ),
+                ],
+                "breakdowns": [
+                    _breakdown("gender", _("By gender"), _rows(people, "gender", _choices(Person.Gender.choices))),
+                    _breakdown("age", _("By age band"), _rows(people.annotate(band=age_band), "band", age_labels)),
+                    _breakdown("nationality", _("By nationality"), _rows(people, "nationality", nationality_labels)),
+                ],
+            },
+            {
+                "key": "activities",
+                "title": _("Interviews and group sessions"),
+                "figures": [
+                    _figure("interviews", _("Interviews held"), interviews_held),
+                    _figure("sessions", _("Group sessions"), sessions_count),
+                    _figure("reached", _("People reached by group sessions"), reached),
+                ],
+                "breakdowns": [
+                    _breakdown(
+                        "host_centre",
+                        _("Group sessions by host centre"),
+                        _rows(sessions, "host_centre__name"),
+                    ),
+                ],
+            },
+            {
+                "key": "pathways",
+                "title": _("Protection pathways"),
+                "figures": [],
+                "breakdowns": [
+                    _breakdown(
+                        "phase",
+                        _("Pathways open in the period, by phase"),
+                        _rows(pathways, "phase", _choices(ProtectionPathway.Phase.choices)),
+                    ),
+                    _breakdown(
+                        "legal_basis",
+                        _("Pathways open in the period, by legal basis"),
+                        _rows(pathways, "legal_basis", _choices(ProtectionPathway.LegalBasis.choices)),
+                    ),
+                    _breakdown(
+                        "closure_reason",
+                        _("Pathways closed in the period, by reason"),
+                        _rows(closed, "closure_reason", _choices(ProtectionPathway.ClosureReason.choices)),
+                    ),
+                    _breakdown(
+                        "accommodation",
+                        _("Accommodation by type"),
+                        _rows(
+                            Accommodation.objects.filter(overlapping),
+                            "type",
+                            _choices(Accommodation.Type.choices),
+                        ),
+                    ),
+                    _breakdown(
+                        "literacy",
+                        _("Literacy courses"),
+                        _rows(literacy, "got", {1: _("certificate obtained"), 0: _("no certificate yet")}),
+                    ),
+                    _breakdown(
+                        "training",
+                        _("Training by outcome"),
+                        _rows(Training.objects.filter(overlapping), "outcome", _choices(Training.Outcome.choices)),
+                    ),
+                    _breakdown(
+                        "jobs",
+                        _("Job placements by outcome"),
+                        _rows(jobs, "outcome", _choices(JobPlacement.Outcome.choices)),
+                    ),
+                ],
+            },
+        ],
+    }
+
+
+def statistics(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Suppressed statistics for [start, end]: what the page, the charts, the exports and the reports show."""
+    return suppress(collect(start, end))
+
+
+def chart_data(stats: dict[str, Any]) -> dict[str, Any]:
+    """Chart series from suppressed statistics: a "<3" or "*" cell is null with its mark as a note."""
+    charts = []
+    for section in stats["sections"]:
+        for b in section["breakdowns"]:
+            if not b["rows"]:
+                continue
+            charts.append(
+                {
+                    "key": b["key"],
+                    "title": b["title"],
+                    "labels": [r["label"] for r in b["rows"]],
+                    "values": [r["value"] if isinstance(r["value"], int) else None for r in b["rows"]],
+                    "notes": [r["value"] if isinstance(r["value"], str) else "" for r in b["rows"]],
+                }
+            )
+    return {"charts": charts}
+
+
+def table_rows(stats: dict[str, Any]) -> list[list[str]]:
+    """Flat rows (section, breakdown, category, value) for the CSV and XLSX exports."""
+    rows = [[_("Section"), _("Breakdown"), _("Category"), _("Count")]]
+    for section in stats["sections"]:
+        for f in section["figures"]:
+            rows.append([section["title"], "", f["label"], str(f["value"])])
+        for b in section["breakdowns"]:
+            for r in b["rows"]:
+                rows.append([section["title"], b["title"], r["label"], str(r["value"])])
+            if b["collapsed"]:
+                rows.append([section["title"], b["title"], _("Too few to break down"), ""])
+            if b["total"] is not None:
+                rows.append([section["title"], b["title"], _("Total"), str(b["total"])])
+    return rows
