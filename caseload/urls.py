@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from caseload import views
 
 app_name = "caseload"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reassign/", views.reassign, name="reassign"),
+    path("export.csv", views.export_csv, name="export"),
+    # Statistics, their exports and the monthly reports (caseload/stats*.py) go below this line.
+]

@@ -200,3 +200,13 @@ def operators_assignable() -> QuerySet:
     from ceis.accounts import roles
 
     return get_user_model().objects.filter(is_active=True, groups__name=roles.OPERATOR).order_by("username")
+
+
+def assignee_pairs(model: type[models.Model]) -> QuerySet:
+    """Assignment rows of a protected root (view permission, direct-FK table), for aggregating in SQL.
+
+    Filter and group through ``content_object__...`` and ``user``: one query however many records.
+    """
+    if model not in _roots():
+        raise TypeError(f"{model.__name__} is not a protected root")
+    return _view_rows(model)

@@ -565,3 +565,21 @@ def test_the_swept_pathway_posts_would_succeed_for_a_coordinator(
     response = coord_client.post(_pathway_url(route, pathway_a, operator), _pathway_post(operator_b))
     assert response.status_code == 302, name
     assert _pathway_state(pathway_a) != before, name
+
+
+def _caseload_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("caseload:")]
+
+
+def test_the_caseload_dashboard_routes_are_swept():
+    assert {"caseload:dashboard", "caseload:reassign", "caseload:export"} <= {name for _, name in _caseload_routes()}
+
+
+@pytest.mark.parametrize(("route", "name"), _caseload_routes())
+@pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
+def test_operators_and_admins_get_404_on_every_caseload_url(request, operator, client_name, route, name):
+    """The coordinators' workspace reveals nothing to anyone else, GET or POST."""
+    client = request.getfixturevalue(client_name)
+    url = _fill(route)
+    assert client.get(url).status_code == 404, (client_name, url)
+    assert client.post(url, {"operator": operator.pk, "confirm": "on"}).status_code == 404, (client_name, url)

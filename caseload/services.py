@@ -1,0 +1,71 @@
+"""Writes of the caseload workspace: reassignments and the audited caseload export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseload.selectors import Overdue, caseload_lines
+from ceis import access
+from ceis.audit.models import Event
+from ceis.audit.services import event_record
+from protection.services import pathway_assign, pathway_unassign
+from referrals.services import referral_assign, referral_unassign
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_FLAGS = (Overdue.NO_INTERVIEW, Overdue.LONG_ASSESSMENT)
+
+
+@transaction.atomic
+def caseload_reassign(*, referrals=(), pathways=(), operator, by) -> int:
+    """Move each record to ``operator`` alone: assign her first, then unassign the others (all or nothing).
+
+    Assigning first keeps an assigned referral's status; every step goes through the activities' own
+    services, so each is audited and each operator notified. Returns the number of records moved.
+    """
+    moved = 0
+    for records, assign, unassign, key in (
+        (list(referrals), referral_assign, referral_unassign, "referral"),
+        (list(pathways), pathway_assign, pathway_unassign, "pathway"),
+    ):
+        current = access.assignees(records)
+        for record in records:
+            assign(**{key: record}, operator=operator, by=by)
+            for old in current.get(record.pk, []):
+                if old.pk != operator.pk:
+                    unassign(**{key: record}, operator=old, by=by)
+            moved += 1
+    return moved
+
+
+def neutralise(value) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def caseload_csv(*, by) -> str:
+    """The open referrals as CSV (case codes, never names or narratives); the export is audited."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["case_code", "status", "urgency", "received_on", "operators", *CSV_FLAGS])
+    for line in caseload_lines():
+        r = line.referral
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    r.person.case_code,
+                    r.status,
+                    r.urgency,
+                    timezone.localtime(r.received_at).date().isoformat(),
+                    " ".join(line.operators),
+                    *("yes" if kind in line.flags else "" for kind in CSV_FLAGS),
+                )
+            ]
+        )
+    event_record(kind=Event.Kind.EXPORT, actor=by, details={"what": "caseload"})
+    return out.getvalue()
