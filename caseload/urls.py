@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from caseload import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("reassign/", views.reassign, name="reassign"),
     path("export.csv", views.export_csv, name="export"),
     # Statistics, their exports and the monthly reports (caseload/stats*.py) go below this line.
+    path("", include("caseload.stats_urls")),
 ]

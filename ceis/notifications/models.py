@@ -22,6 +22,7 @@ class Notification(models.Model):
         DIARY_SILENT = "diary_silent", _("No diary entry for 30 days")
         PATHWAY_ASSIGNED = "pathway_assigned", _("A protection pathway has been assigned to you")
         PATHWAY_UNASSIGNED = "pathway_unassigned", _("You have been removed from a protection pathway")
+        MONTHLY_REPORT = "monthly_report", _("Monthly report ready")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
