@@ -220,3 +220,31 @@ def caseload_lines(now: datetime.datetime | None = None) -> list[CaseloadLine]:
         ]
         lines.append(CaseloadLine(referral=r, operators=operators[r.pk], flags=flags))
     return lines
+
+
+@dataclass
+class AssignedRecord:
+    model: str
+    pk: int
+    case_code: str
+    detail: str
+
+
+def records_of(operator) -> list[AssignedRecord]:
+    """The operator's open referrals and active pathways, by case code (two queries)."""
+    referrals = (
+        access.assigned_to(Referral, operator)
+        .exclude(status=Referral.Status.CLOSED)
+        .select_related("person")
+        .order_by("person__case_code")
+    )
+    pathways = (
+        access.assigned_to(ProtectionPathway, operator)
+        .filter(ended_on__isnull=True)
+        .select_related("person")
+        .order_by("person__case_code")
+    )
+    return [
+        *(AssignedRecord("referral", r.pk, r.person.case_code, r.get_status_display()) for r in referrals),
+        *(AssignedRecord("pathway", p.pk, p.person.case_code, p.get_phase_display()) for p in pathways),
+    ]

@@ -7,6 +7,7 @@ app_name = "caseload"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reassign/", views.reassign, name="reassign"),
+    path("operator/<int:user_pk>/", views.operator_records, name="operator"),
     path("export.csv", views.export_csv, name="export"),
     # Statistics, their exports and the monthly reports (caseload/stats*.py) go below this line.
     path("", include("caseload.stats_urls")),

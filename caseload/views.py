@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from caseload import selectors, services
 from caseload.forms import ReassignForm
+from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from protection.models import ProtectionPathway
@@ -30,6 +31,15 @@ def _render_dashboard(request, form: ReassignForm, status: int = 200):
 @require_GET
 def dashboard(request):
     return _render_dashboard(request, ReassignForm(user=request.user))
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def operator_records(request, user_pk: int):
+    """Every open record of one operator, to move some of them to a colleague."""
+    operator = get_object_or_404(access.operators_assignable(), pk=user_pk)
+    context = {"operator": operator, "records": selectors.records_of(operator), "form": ReassignForm(user=request.user)}
+    return render(request, "caseload/reassign.html", context)
 
 
 @role_required(roles.COORDINATOR)

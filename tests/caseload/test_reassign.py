@@ -66,3 +66,21 @@ def test_it_is_404_to_operators_and_admins(op_client, admin_client_role, operato
     for client in (op_client, admin_client_role):
         assert client.get(URL).status_code == 404
         assert client.post(URL, {"referrals": [r.pk], "operator": operator.pk, "confirm": "on"}).status_code == 404
+
+
+def test_it_lists_every_open_record_of_an_operator(coord_client, caseload, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = coord_client.get(f"/caseload/operator/{caseload.a.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for code in ("CL-LATE", "CL-URGENT", "CL-FRESH", "CL-LONG", "CL-PERMIT", "CL-GOAL"):
+        assert code in page
+    assert "CL-CLOSED" not in page
+    assert "CL-RECENT" not in page
+    assert f'name="referrals" value="{caseload.fresh.pk}"' in page
+    assert f'name="pathways" value="{caseload.goal.pk}"' in page
+
+
+def test_it_is_404_for_a_user_who_is_not_an_operator(coord_client, coordinator):
+    assert coord_client.get(f"/caseload/operator/{coordinator.pk}/").status_code == 404
+    assert coord_client.get("/caseload/operator/999999/").status_code == 404

@@ -572,7 +572,9 @@ def _caseload_routes():
 
 
 def test_the_caseload_dashboard_routes_are_swept():
-    assert {"caseload:dashboard", "caseload:reassign", "caseload:export"} <= {name for _, name in _caseload_routes()}
+    assert {"caseload:dashboard", "caseload:reassign", "caseload:operator", "caseload:export"} <= {
+        name for _, name in _caseload_routes()
+    }
 
 
 @pytest.mark.parametrize(("route", "name"), _caseload_routes())
