@@ -30,6 +30,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -98,8 +99,8 @@ def suppress(raw: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- counting
 
 
-def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id", keep_null: bool = True):
-    """One GROUP BY query: [{"key", "label", "value"}], largest first."""
+def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id", keep_null: bool = True, by_key=False):
+    """One GROUP BY query: [{"key", "label", "value"}], largest first (or in the order of the keys)."""
     result = []
     for item in queryset.values(field).annotate(n=Count(count, distinct=True)).order_by():
         key = item[field]
@@ -108,6 +109,8 @@ def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id"
         key = "" if key is None else key
         label = (labels or {}).get(key, key if key != "" else _("not recorded"))
         result.append({"key": str(key), "label": str(label), "value": item["n"]})
+    if by_key:
+        return sorted(result, key=lambda r: r["key"])
     return sorted(result, key=lambda r: (-r["value"], r["label"]))
 
 
@@ -205,6 +208,14 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                         "referring_body_kind",
                         _("By kind of referring body"),
                         _rows(referrals, "referring_body__kind", _choices(PartnerBody.Kind.choices)),
+                    ),
+                    _breakdown(
+                        "month",
+                        _("By month received"),
+                        [
+                            {**r, "key": r["key"][:7], "label": r["key"][:7]}
+                            for r in _rows(referrals.annotate(month=TruncMonth("received_at")), "month", by_key=True)
+                        ],
                     ),
                     _breakdown(
                         "channel", _("By channel"), _rows(referrals, "channel", _choices(Referral.Channel.choices))

@@ -91,6 +91,7 @@ def test_it_counts_what_was_computed_by_hand(fixture, django_assert_max_num_quer
     assert _breakdown(raw, "urgency")[1] == {"routine": 14, "priority": 3}
     assert _breakdown(raw, "phase")[1] == {"first_assistance": 4, "second_stage": 3, "autonomy": 1}
     assert _breakdown(raw, "closure_reason")[1] == {"autonomy": 1}
+    assert _breakdown(raw, "month")[1] == {"2025-03": 17}
 
 
 def test_it_suppresses_small_cells_and_what_would_reveal_them(fixture):
