@@ -159,3 +159,23 @@ def test_the_template_has_no_inline_script_or_style():
     source = (Path(settings.BASE_DIR) / "templates" / "caseload" / "stats.html").read_text()
     assert "style=" not in source
     assert "<script>" not in source
+
+
+def test_the_page_runs_as_many_queries_however_many_records(coord_client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert coord_client.get(URL, PERIOD).status_code == 200
+        return len(ctx)
+
+    factories.ReferralFactory(received_at=_at(2025, 3, 1))
+    few = queries()
+    for i in range(6):
+        factories.ReferralFactory(
+            person=factories.PersonFactory(nationality=["NG", "ER", "BD"][i % 3]), received_at=_at(2025, 4 + i, 1)
+        )
+        factories.PathwayFactory(started_on=datetime.date(2025, 5, 1))
+    assert queries() == few
+    assert few <= 35
