@@ -82,6 +82,7 @@ def _fill(operators: int, records: int):
 @pytest.mark.parametrize(("operators", "records"), [(2, 2), (10, 2), (2, 30), (10, 30)])
 def test_it_runs_a_bounded_number_of_queries(coord_client, django_assert_max_num_queries, operators, records):
     _fill(operators, records)
+    coord_client.get(URL)  # warm the content-type and session caches: count the page's own queries
     with django_assert_max_num_queries(16):
         response = coord_client.get(URL)
     assert response.status_code == 200
