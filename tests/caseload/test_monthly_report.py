@@ -72,6 +72,7 @@ def test_operators_cannot_download_it(op_client, admin_client_role, db):
     build_monthly_report("2025-03")
     for client in (op_client, admin_client_role):
         assert client.get(reverse("caseload:report_csv", args=["2025-03"])).status_code == 404
+        assert client.post(reverse("caseload:report_csv", args=["2025-03"])).status_code == 404
     assert op_client.get(reverse("caseload:report_csv", args=["2025-13"])).status_code == 404
 
 
