@@ -19,6 +19,8 @@ from django.db import models
 
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is not set: encrypted fields cannot be read or written.")
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys])
     except ValueError as exc:
@@ -81,6 +83,8 @@ def normalise_name(text: str) -> str:
 
 def keyed_hash(*parts: object) -> str:
     """HMAC-SHA256 of the parts: equal inputs match, the hash reveals nothing without the key."""
+    if not settings.DUPLICATE_HASH_KEY:
+        raise ImproperlyConfigured("DUPLICATE_HASH_KEY (or SECRET_KEY) is not set: names cannot be hashed.")
     message = "\x1f".join("" if p is None else str(p) for p in parts).encode()
     return hmac.new(settings.DUPLICATE_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
 

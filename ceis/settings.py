@@ -11,7 +11,6 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,18 +19,16 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# Development-only fallbacks: refused outside DEBUG, so production never runs on them.
+# Development-only fallbacks, used only with DEBUG on. Outside DEBUG the keys have no default: settings
+# still load (build steps need no secrets), but the web app, the worker and `check --deploy` refuse to
+# start without them, and any use of a missing key fails (ceis/startup.py, ceis/crypto.py).
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-the-local-demo"
 _DEV_FIELD_KEY = "dTSyb7SxOlV0a18g25ywVuajt8tvefHN7_9dHBhIBd0="
 
-SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 
 # Fernet keys for encrypted fields: comma-separated, newest first (older ones still decrypt).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[_DEV_FIELD_KEY] if DEBUG else [])
-if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
 # Key for the keyed hash used in duplicate detection (HMAC-SHA256); defaults to a derivation of SECRET_KEY.
 DUPLICATE_HASH_KEY = env("DUPLICATE_HASH_KEY", default=SECRET_KEY)
 

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from ceis import startup  # noqa: F401  (registers the deploy check of the secrets)
+
         from . import signals  # noqa: F401

@@ -1,0 +1,45 @@
+"""The keys production cannot run without, checked where processes start.
+
+Settings load without them (so that ``makemigrations --check``, ``collectstatic`` or ``check --deploy``
+work on a build machine with no secrets), but the web application, the Celery worker and the deploy
+check refuse to go on, and every use of a missing key fails loudly instead of hashing or encrypting
+with an empty one.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+REQUIRED = {
+    "SECRET_KEY": "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS": "FIELD_ENCRYPTION_KEY",
+    "DUPLICATE_HASH_KEY": "DUPLICATE_HASH_KEY (or SECRET_KEY)",
+}
+
+
+def _is_set(setting: str) -> bool:
+    try:
+        return bool(getattr(settings, setting, None))
+    except ImproperlyConfigured:  # Django refuses to hand out an empty SECRET_KEY
+        return False
+
+
+def missing_secrets() -> list[str]:
+    """Environment variables still to set (none in DEBUG, where dev-only keys stand in)."""
+    return [variable for setting, variable in REQUIRED.items() if not _is_set(setting)]
+
+
+def require_secrets() -> None:
+    missing = missing_secrets()
+    if missing:
+        raise ImproperlyConfigured(f"Set {', '.join(missing)} in the environment (DEBUG is off).")
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_secrets(app_configs=None, **kwargs):
+    return [
+        checks.Error(f"{variable} is not set.", hint="Set it in the environment.", id="ceis.E001")
+        for variable in missing_secrets()
+    ]
