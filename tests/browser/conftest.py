@@ -13,15 +13,16 @@ types that a plain ``transaction=True`` test's flush re-creates, so in this suit
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connections
 from guardian.shortcuts import clear_ct_cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from ceis.accounts import roles
 from tests import factories
@@ -117,3 +118,108 @@ def log_in(live_server) -> Callable[[Page, str], None]:
         expect(page.locator("#id_password")).to_have_count(0)
 
     return _log_in
+
+
+# Registered in every document of every context before the page's own scripts run: each Content-Security-
+# Policy violation is kept on ``window`` and printed on the console, where the context's listener takes it.
+CSP_LISTENER = """
+(() => {
+  const seen = (window.__cspViolations = window.__cspViolations || []);
+  document.addEventListener("securitypolicyviolation", (e) => {
+    const v = {directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+               line: e.lineNumber, column: e.columnNumber, page: document.location.href};
+    seen.push(v);
+    console.error("CSP violation: " + JSON.stringify(v));
+  }, true);
+})();
+"""
+CSP_PREFIX = "CSP violation: "
+
+
+class CspViolations:
+    """The CSP violations the browser saw during one test: its own console messages and the listener's."""
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []  # from the ``securitypolicyviolation`` listener
+        self._seen: list[dict] = []  # every event ever reported, so that one read again after clear() stays out
+        self.console: list[str] = []  # Chromium's own "Refused to ... Content Security Policy" messages
+        self._contexts: list[BrowserContext] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.console)
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.console.clear()
+
+    def watch(self, context: BrowserContext) -> BrowserContext:
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._on_console)
+        close = context.close
+
+        def close_after_collecting(*args, **kwargs):
+            self.collect(context)
+            return close(*args, **kwargs)
+
+        context.close = close_after_collecting
+        self._contexts.append(context)
+        return context
+
+    def _add_event(self, event: dict) -> None:
+        if event not in self._seen:
+            self._seen.append(event)
+            self.events.append(event)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if text.startswith(CSP_PREFIX):
+            self._add_event(json.loads(text[len(CSP_PREFIX) :]))
+        elif "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.console.append(text)
+
+    def collect(self, context: BrowserContext | None = None) -> None:
+        """Read what the listener stored in the open pages (a console message may not have arrived yet)."""
+        for ctx in [context] if context else self._contexts:
+            if ctx not in self._contexts:
+                continue
+            for page in ctx.pages:
+                try:
+                    for event in page.evaluate("window.__cspViolations || []"):
+                        self._add_event(event)
+                except Exception:  # noqa: BLE001 - a closed, crashed or downloading page has nothing left to read
+                    pass
+            if context is not None:
+                self._contexts.remove(ctx)
+
+    def report(self) -> str:
+        lines = [json.dumps(e, sort_keys=True) for e in self.events] + self.console
+        return "Content-Security-Policy violations in the browser:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def fail_on_csp_violations(violations: CspViolations) -> None:
+    if violations:
+        pytest.fail(violations.report(), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request) -> Iterator[CspViolations | None]:
+    """Every context a browser test opens (``context``/``page`` fixtures or ``browser.new_context()``) is
+    watched for CSP violations; any violation fails the test at teardown. A test that expects one reads
+    this fixture and clears it."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    browser: Browser = request.getfixturevalue("browser")
+    violations = CspViolations()
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs) -> BrowserContext:
+        return violations.watch(new_context(*args, **kwargs))
+
+    browser.new_context = watched_new_context
+    try:
+        yield violations
+    finally:
+        del browser.new_context
+    violations.collect()
+    fail_on_csp_violations(violations)
