@@ -7,7 +7,9 @@ browser makes while showing the page (nothing leaves the server: no CDN).
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -67,6 +69,47 @@ def _submit(page: Page) -> str:
         page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     return _served(info.value)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# What a strict CSP refuses, looked for in the template sources (comments included: better safe).
+TEMPLATE_PATTERNS = {
+    "style= attribute": re.compile(r"<[a-zA-Z][^>]*?(?<![\w-])style\s*=", re.IGNORECASE),
+    "<style> element": re.compile(r"<style[\s>]", re.IGNORECASE),
+    "<script> without src": re.compile(r"<script(?![^>]*\ssrc\s*=)[^>]*>", re.IGNORECASE),
+    "inline event handler": re.compile(r"<[a-zA-Z][^>]*?\son[a-z]+\s*=", re.IGNORECASE),
+    "javascript: URL": re.compile(r"javascript:", re.IGNORECASE),
+}
+
+
+def inline_code_in_template(source: str) -> list[str]:
+    return [f"{what}: {m.group(0)[:80]!r}" for what, rx in TEMPLATE_PATTERNS.items() for m in rx.finditer(source)]
+
+
+def _our_templates() -> list[Path]:
+    folders = [ROOT / "templates", *ROOT.glob("*/templates"), *ROOT.glob("ceis/*/templates")]
+    return sorted(p for folder in folders for p in folder.rglob("*.html"))
+
+
+def test_the_template_grep_finds_what_it_looks_for():
+    source = (
+        '<p class="a" style="color:red">x</p>\n<style>p{}</style>\n<script>go()</script>\n'
+        '<button type="button"\n onclick="go()">y</button>\n<a href="javascript:go()">z</a>'
+    )
+    assert len(inline_code_in_template(source)) == 5
+    clean = (
+        '<script src="{% static \'js/app.js\' %}" nonce="{{ request.csp_nonce }}"></script>'
+        '<p class="one" data-style="x" data-on="y">Stylesheets, once=twice, onwards</p>'
+    )
+    assert inline_code_in_template(clean) == []
+
+
+def test_no_template_of_ours_carries_inline_script_or_style():
+    templates = _our_templates()
+    assert len(templates) > 50, "the template folders were not found"
+    found = {str(p.relative_to(ROOT)): inline_code_in_template(p.read_text(encoding="utf-8")) for p in templates}
+    assert {name: hits for name, hits in found.items() if hits} == {}
 
 
 def test_the_checker_finds_what_it_looks_for():
