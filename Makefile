@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=1
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint messages clean
+.PHONY: run test install lint check-deploy messages clean
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,16 @@ lint: install
 
 test: install lint
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Django's deployment checklist with production settings: DEBUG off, HTTPS on, fresh throw-away keys.
+check-deploy: install
+	DEBUG=0 ALLOWED_HOSTS=ceis.example.org SECURE_COOKIES=1 SECURE_SSL_REDIRECT=1 \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	FIELD_ENCRYPTION_KEY="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	DUPLICATE_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.
 messages: install
