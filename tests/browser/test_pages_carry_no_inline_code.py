@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from playwright.sync_api import Page, Response
 
 from tests import factories
@@ -40,7 +42,8 @@ class InlineCodeFinder(HTMLParser):
             self.found.append("<style> element")
         if tag == "script":
             self._in_external_script = "src" in dict(attrs)
-            if not self._in_external_script:
+            # A JSON data block (``json_script``) is never executed, so the CSP does not govern it.
+            if not self._in_external_script and dict(attrs).get("type") != "application/json":
                 self.found.append("<script> without src")
 
     def handle_endtag(self, tag: str) -> None:
@@ -119,6 +122,41 @@ def test_the_checker_finds_what_it_looks_for():
     )
     assert len(inline_code(html)) == 6
     assert inline_code('<script src="/static/app.js"></script> text <p class="x">ok</p>') == []
+    assert inline_code('<script id="d" type="application/json">{"a": 1}</script>') == []
+
+
+def _pages_without_parameters() -> list[str]:
+    """Every route that takes no id: the lists, their filters and the blank forms (crispy, django-filter)."""
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    skip = (settings.ADMIN_URL, "accounts/logout/", "accounts/language/")
+    return sorted("/" + r for r in walk(get_resolver().url_patterns) if "<" not in r and not r.startswith(skip))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["op_client", "coord_client", "admin_client_role"])
+def test_every_page_a_role_opens_is_free_of_inline_code(request, who, referral_a):
+    client = request.getfixturevalue(who)
+    extra = []
+    if who != "admin_client_role":
+        extra = [
+            reverse("referrals:detail", args=[referral_a.pk]),
+            reverse("referrals:person", args=[referral_a.person.pk]),
+        ]
+    seen = {}
+    for url in _pages_without_parameters() + extra:
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            seen[url] = inline_code(response.content.decode())
+    assert len(seen) >= (3 if who == "admin_client_role" else 10), sorted(seen)
+    assert set(extra) <= set(seen)
+    assert {url: found for url, found in seen.items() if found} == {}
 
 
 @pytest.mark.browser
