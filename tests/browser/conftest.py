@@ -9,6 +9,10 @@ test empties every table, and the restore brings back what the data migrations m
 Groups, the local partner network, the forms of exploitation). The restore collides with content
 types that a plain ``transaction=True`` test's flush re-creates, so in this suite every
 ``transaction=True`` test also uses ``serialized_rollback=True``.
+
+Every browser test fails on a Content-Security-Policy violation (``csp_violations``, at the end of this
+file): open pages from a context (the ``page``/``context`` fixtures or ``browser.new_context()``), not with
+``browser.new_page()``, which the listener does not see.
 """
 
 from __future__ import annotations
