@@ -8,6 +8,10 @@ parts of a pathway) are visible exactly when the root above them is; a person wh
 referrals or pathways is.
 
 A record the user may not see is answered with 404, never 403.
+
+Restriction of processing (GDPR art. 18, ``privacy.Restriction``): a restricted person and every record
+of hers (referrals, pathways and all beneath them) vanish for everyone without the model-level view on
+people, i.e. for all but coordinators, who still see them (the pages mark them "restricted").
 """
 
 from __future__ import annotations
@@ -57,6 +61,29 @@ _CHILDREN = {
 }
 
 
+# Models that belong to one person: "app_label.Model" -> path to the person, for the restriction filter.
+# Children follow their root (``visible`` filters them through it).
+_PERSON_PATHS = {
+    "referrals.Person": "pk",
+    "referrals.Referral": "person",
+    "protection.ProtectionPathway": "person",
+}
+
+
+def sees_restricted(user) -> bool:
+    """Coordinators (model-level view on people) see restricted people; operators and admins do not."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("referrals.view_person"))
+
+
+def _hide_restricted(qs: QuerySet, user) -> QuerySet:
+    path = _PERSON_PATHS.get(qs.model._meta.label)
+    if path is None or sees_restricted(user):
+        return qs
+    from privacy.models import Restriction
+
+    return qs.filter(~Exists(Restriction.objects.filter(person=OuterRef(path))))
+
+
 def _child_root(model: type[models.Model]) -> tuple[type[models.Model], str] | None:
     path = _CHILDREN.get(model._meta.label)
     if path is None:
@@ -96,7 +123,7 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
     qs = _as_queryset(model_or_qs)
     model = qs.model
     if model in _roots():
-        return _visible_roots(model, user, action, qs)
+        return _hide_restricted(_visible_roots(model, user, action, qs), user)
     if model is Person:
         # A person is visible when one of her referrals or pathways is.
         if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
@@ -105,8 +132,11 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
 
         referrals = _visible_roots(Referral, user, action)
         pathways = _visible_roots(ProtectionPathway, user, action)
-        return qs.filter(
-            Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))
+        return _hide_restricted(
+            qs.filter(
+                Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))
+            ),
+            user,
         )
     child = _child_root(model)
     if child is not None:
@@ -191,8 +221,11 @@ def assignees(records) -> dict[int, list]:
 
 
 def assigned_to(model: type[M], user) -> QuerySet[M]:
-    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored."""
-    return model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object"))
+    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored; restricted ones
+    only for those who see them."""
+    return _hide_restricted(
+        model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object")), user
+    )
 
 
 def operators_assignable() -> QuerySet:
