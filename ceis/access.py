@@ -133,9 +133,7 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
         referrals = _visible_roots(Referral, user, action)
         pathways = _visible_roots(ProtectionPathway, user, action)
         return _hide_restricted(
-            qs.filter(
-                Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))
-            ),
+            qs.filter(Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))),
             user,
         )
     child = _child_root(model)

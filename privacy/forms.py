@@ -64,8 +64,6 @@ class RetentionRuleForm(forms.ModelForm):
         spec = SPECS[self.instance.kind]
         self.fields["trigger"].choices = [c for c in RetentionRule.Trigger.choices if c[0] in spec.triggers]
         self.fields["action"].choices = [c for c in RetentionRule.Action.choices if c[0] in spec.actions]
-        self.fields["months"].min_value = 1
-        self.fields["months"].max_value = 600
         self.fields["months"].widget.attrs.update({"min": 1, "max": 600})
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -75,7 +75,9 @@ def build_case(operator, *, interviews: int = 1, diary: int = 1) -> dict:
             interview=interview, indicator=indicator, answer="observed", note=s["indicator_note"]
         )
         records["interviews"].append(interview)
-    records["report"] = Report.objects.create(referral=referral, recipient=referral.referring_body, opinion=s["opinion"])
+    records["report"] = Report.objects.create(
+        referral=referral, recipient=referral.referring_body, opinion=s["opinion"]
+    )
     session = factories.GroupSessionFactory(facilitators=[operator])
     SessionReferral.objects.create(session=session, referral=referral)
     records["session"] = session

@@ -585,3 +585,103 @@ def test_operators_and_admins_get_404_on_every_caseload_url(request, operator, c
     url = _fill(route)
     assert client.get(url).status_code == 404, (client_name, url)
     assert client.post(url, {"operator": operator.pk, "confirm": "on"}).status_code == 404, (client_name, url)
+
+
+# The data-protection workspace (privacy/): coordinators only, acting for the data protection officer.
+
+PRIVACY_ROUTES = {
+    "privacy:index",
+    "privacy:person",
+    "privacy:export_json",
+    "privacy:export_print",
+    "privacy:restrict",
+    "privacy:restrict_lift",
+    "privacy:hold",
+    "privacy:hold_lift",
+    "privacy:erase",
+    "privacy:rules",
+    "privacy:rule_edit",
+    "privacy:runs",
+    "privacy:run",
+    "privacy:candidate_exclude",
+}
+
+
+def _privacy_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("privacy:")]
+
+
+def test_every_privacy_route_is_classified():
+    assert {name for _, name in _privacy_routes()} == PRIVACY_ROUTES
+
+
+@pytest.fixture
+def privacy_records(operator):
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from privacy.models import RetentionCandidate, RetentionRule, RetentionRun
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    run = RetentionRun.objects.create(due_on=datetime.date(2026, 1, 1))
+    candidate = RetentionCandidate.objects.create(
+        run=run,
+        rule=RetentionRule.objects.get(kind="referral_not_identified"),
+        content_type=ContentType.objects.get_for_model(referral),
+        object_id=referral.pk,
+        person=referral.person,
+    )
+    values = {
+        "privacy:person": referral.person_id,
+        "privacy:rule_edit": candidate.rule_id,
+        "privacy:run": run.pk,
+        "privacy:candidate_exclude": candidate.pk,
+    }
+    return referral, candidate, values
+
+
+def _privacy_url(route: str, name: str, values: dict) -> str:
+    pk = values.get(name, values["privacy:person"])
+    url = "/" + route.replace("<int:pk>", str(pk))
+    assert "<" not in url, route
+    return url
+
+
+def _privacy_state(referral, candidate) -> tuple:
+    from ceis.audit.models import Event
+    from privacy.models import Erasure, LegalHold, Restriction, RetentionRule
+
+    candidate.refresh_from_db()
+    return (
+        referral.person.__class__.objects.get(pk=referral.person_id).first_name,
+        Restriction.objects.count(),
+        LegalHold.objects.count(),
+        Erasure.objects.count(),
+        candidate.state,
+        RetentionRule.objects.get(pk=candidate.rule_id).months,
+        Event.objects.filter(kind=Event.Kind.EXPORT).count(),
+    )
+
+
+@pytest.mark.parametrize("client_name", ["op_client", "admin_client_role", "op_b_client"])
+@pytest.mark.parametrize(("route", "name"), _privacy_routes())
+def test_nobody_but_coordinators_reaches_the_privacy_workspace(request, client_name, privacy_records, route, name):
+    """Even the operator assigned to the person gets 404, GET and POST, and nothing changes."""
+    referral, candidate, values = privacy_records
+    client = request.getfixturevalue(client_name)
+    url = _privacy_url(route, name, values)
+    before = _privacy_state(referral, candidate)
+    post = {"reason": "x", "case_code": referral.person.case_code, "trigger": "closed", "months": "1"}
+    assert client.get(url).status_code == 404, (client_name, url)
+    assert client.post(url, post | {"action": "anonymise"}).status_code == 404, (client_name, url)
+    assert _privacy_state(referral, candidate) == before
+
+
+@pytest.mark.parametrize(("route", "name"), _privacy_routes())
+def test_coordinators_reach_every_privacy_route(coord_client, privacy_records, route, name):
+    """The control of the sweep above."""
+    _, _, values = privacy_records
+    url = _privacy_url(route, name, values)
+    expected = 405 if name == "privacy:candidate_exclude" else 200
+    assert coord_client.get(url).status_code == expected, name
