@@ -112,3 +112,15 @@ def test_operators_and_admins_cannot_restrict(request, client_name, case):
     assert client.get(url).status_code == 404
     assert client.post(url, {"reason": "x"}).status_code == 404
     assert not Restriction.objects.exists()
+
+
+def test_the_case_pages_mark_a_restricted_person_for_coordinators(coord_client, coordinator, case):
+    urls = [
+        reverse("referrals:detail", args=[case["referral"].pk]),
+        reverse("referrals:person", args=[case["person"].pk]),
+        reverse("protection:detail", args=[case["pathway"].pk]),
+    ]
+    assert not any("restricted-badge" in coord_client.get(url).content.decode() for url in urls)
+    services.restriction_set(person=case["person"], reason="r", by=coordinator)
+    for url in urls:
+        assert "restricted-badge" in coord_client.get(url).content.decode(), url
