@@ -83,9 +83,29 @@ def sees_restricted(user) -> bool:
     return user.is_superuser or user.has_role(roles.COORDINATOR)
 
 
+def _person_path(model: type[models.Model]) -> str | None:
+    path = _PERSON_PATHS.get(model._meta.label)
+    if path is not None:
+        return path
+    child = _child_root(model)
+    if child is not None:
+        root, to_root = child
+        root_path = _PERSON_PATHS.get(root._meta.label)
+        return f"{to_root}__{root_path}" if root_path else None
+    return None
+
+
 def _hide_restricted(qs: QuerySet, user) -> QuerySet:
-    path = _PERSON_PATHS.get(qs.model._meta.label)
-    if path is None or sees_restricted(user):
+    if sees_restricted(user):
+        return qs
+    return without_restricted(qs)
+
+
+def without_restricted(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
+    """The records that do not belong to a restricted person, for work done on nobody's behalf (reminders)."""
+    qs = _as_queryset(model_or_qs)
+    path = _person_path(qs.model)
+    if path is None:
         return qs
     from privacy.models import Restriction
 

@@ -124,3 +124,29 @@ def test_the_case_pages_mark_a_restricted_person_for_coordinators(coord_client, 
     services.restriction_set(person=case["person"], reason="r", by=coordinator)
     for url in urls:
         assert "restricted-badge" in coord_client.get(url).content.decode(), url
+
+
+def test_restricted_records_send_no_reminders(operator, coordinator, case):
+    import datetime
+
+    from django.utils import timezone
+
+    from ceis.notifications.models import Notification
+    from interviews.tasks import send_interview_reminders
+    from protection.tasks import send_pathway_reminders
+
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    Interview.objects.filter(pk=case["interviews"][0].pk).update(status="scheduled", scheduled_at=tomorrow)
+    ProtectionPathway.objects.filter(pk=case["pathway"].pk).update(
+        started_on=timezone.localdate() - datetime.timedelta(days=90)
+    )
+    DiaryEntry.objects.filter(pathway=case["pathway"]).update(
+        written_on=timezone.localdate() - datetime.timedelta(days=60)
+    )
+    services.restriction_set(person=case["person"], reason="r", by=coordinator)
+    assert send_interview_reminders() == 0
+    assert send_pathway_reminders() == 0
+    services.restriction_lift(person=case["person"], by=coordinator)  # the control: lifted, they come
+    assert send_interview_reminders() == 1
+    assert send_pathway_reminders() >= 1
+    assert Notification.objects.filter(recipient=operator).count() >= 2
