@@ -685,3 +685,64 @@ def test_coordinators_reach_every_privacy_route(coord_client, privacy_records, r
     url = _privacy_url(route, name, values)
     expected = 405 if name == "privacy:candidate_exclude" else 200
     assert coord_client.get(url).status_code == expected, name
+
+
+# Restriction of processing (GDPR art. 18): even the assigned operator gets 404 on every URL of the person.
+
+
+def _restrict(person):
+    from privacy import services
+
+    services.restriction_set(person=person, reason="art. 18", by=factories.CoordinatorFactory())
+
+
+@pytest.mark.parametrize(("route", "name"), _referral_routes() + _interview_routes() + _report_routes())
+def test_the_assigned_operator_gets_404_on_every_referral_url_of_a_restricted_person(
+    op_client, operator, report_a, interview_a, route, name
+):
+    referral = report_a.referral
+    values = {
+        "pk": {"referrals:person": referral.person_id, "referrals:person_edit": referral.person_id}.get(
+            name,
+            report_a.pk
+            if name.startswith("reports:")
+            else interview_a.pk
+            if name.startswith("interviews:")
+            else referral.pk,
+        ),
+        "referral_pk": referral.pk,
+        "user_pk": operator.pk,
+    }
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
+    before = op_client.get(url).status_code
+    _restrict(referral.person)
+    assert op_client.get(url).status_code == 404, (name, before)
+    assert op_client.post(url, _report_post(report_a) | _interview_post()).status_code == 404, name
+    _report_unchanged(report_a)
+    interview_a.refresh_from_db()
+    assert interview_a.place == "Sede riservata"
+
+
+@pytest.mark.parametrize(("route", "name", "part"), list(_pathway_part_cases()))
+def test_the_assigned_operator_gets_404_on_every_part_of_a_restricted_pathway(
+    op_client, pathway_parts_a, route, name, part
+):
+    url = _pathway_part_url(route, pathway_parts_a, part)
+    before = _pathway_parts_snapshot(pathway_parts_a["pathway"])
+    _restrict(pathway_parts_a["pathway"].person)
+    assert op_client.get(url).status_code == 404
+    assert op_client.post(url, _pathway_part_post(part)).status_code == 404
+    assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) == before
+
+
+@pytest.mark.parametrize(("route", "name"), _pathway_routes())
+def test_the_assigned_operator_gets_404_on_every_url_of_a_restricted_pathway(
+    op_client, operator, operator_b, pathway_a, route, name
+):
+    url = _pathway_url(route, pathway_a, operator)
+    before = _pathway_state(pathway_a)
+    _restrict(pathway_a["pathway"].person)
+    _restrict(pathway_a["referral"].person)
+    assert op_client.get(url).status_code == 404
+    assert op_client.post(url, _pathway_post(operator_b)).status_code == 404
+    assert _pathway_state(pathway_a) == before
