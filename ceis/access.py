@@ -8,6 +8,10 @@ parts of a pathway) are visible exactly when the root above them is; a person wh
 referrals or pathways is.
 
 A record the user may not see is answered with 404, never 403.
+
+Restriction of processing (GDPR art. 18, ``privacy.Restriction``): a restricted person and every record
+of hers (referrals, pathways and all beneath them) vanish for everyone but coordinators, who still see
+them (the pages mark them "restricted").
 """
 
 from __future__ import annotations
@@ -57,6 +61,57 @@ _CHILDREN = {
 }
 
 
+# Models that belong to one person: "app_label.Model" -> path to the person, for the restriction filter.
+# Children follow their root (``visible`` filters them through it).
+_PERSON_PATHS = {
+    "referrals.Person": "pk",
+    "referrals.Referral": "person",
+    "protection.ProtectionPathway": "person",
+}
+
+
+def sees_restricted(user) -> bool:
+    """Coordinators (and the break-glass superuser) see restricted people; operators and admins do not.
+
+    By role, not ``has_perm``: the role is cached on the user and read by every page's menu anyway,
+    so the check costs no query of its own.
+    """
+    from ceis.accounts import roles
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.has_role(roles.COORDINATOR)
+
+
+def _person_path(model: type[models.Model]) -> str | None:
+    path = _PERSON_PATHS.get(model._meta.label)
+    if path is not None:
+        return path
+    child = _child_root(model)
+    if child is not None:
+        root, to_root = child
+        root_path = _PERSON_PATHS.get(root._meta.label)
+        return f"{to_root}__{root_path}" if root_path else None
+    return None
+
+
+def _hide_restricted(qs: QuerySet, user) -> QuerySet:
+    if sees_restricted(user):
+        return qs
+    return without_restricted(qs)
+
+
+def without_restricted(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
+    """The records that do not belong to a restricted person, for work done on nobody's behalf (reminders)."""
+    qs = _as_queryset(model_or_qs)
+    path = _person_path(qs.model)
+    if path is None:
+        return qs
+    from privacy.models import Restriction
+
+    return qs.filter(~Exists(Restriction.objects.filter(person=OuterRef(path))))
+
+
 def _child_root(model: type[models.Model]) -> tuple[type[models.Model], str] | None:
     path = _CHILDREN.get(model._meta.label)
     if path is None:
@@ -96,7 +151,7 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
     qs = _as_queryset(model_or_qs)
     model = qs.model
     if model in _roots():
-        return _visible_roots(model, user, action, qs)
+        return _hide_restricted(_visible_roots(model, user, action, qs), user)
     if model is Person:
         # A person is visible when one of her referrals or pathways is.
         if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
@@ -105,8 +160,9 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
 
         referrals = _visible_roots(Referral, user, action)
         pathways = _visible_roots(ProtectionPathway, user, action)
-        return qs.filter(
-            Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))
+        return _hide_restricted(
+            qs.filter(Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))),
+            user,
         )
     child = _child_root(model)
     if child is not None:
@@ -191,8 +247,11 @@ def assignees(records) -> dict[int, list]:
 
 
 def assigned_to(model: type[M], user) -> QuerySet[M]:
-    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored."""
-    return model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object"))
+    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored; restricted ones
+    only for those who see them."""
+    return _hide_restricted(
+        model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object")), user
+    )
 
 
 def operators_assignable() -> QuerySet:

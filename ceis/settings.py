@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "groups",
     "protection",
     "caseload",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +265,12 @@ LOGGING = {
 REFERRALS_PAGE_SIZE = env.int("REFERRALS_PAGE_SIZE", default=25)
 CASELOAD_NO_INTERVIEW_DAYS = env.int("CASELOAD_NO_INTERVIEW_DAYS", default=7)
 CASELOAD_URGENT_NO_INTERVIEW_DAYS = env.int("CASELOAD_URGENT_NO_INTERVIEW_DAYS", default=2)
+
+# Data-subject rights and retention (privacy/). The nightly task lists what the retention rules would
+# act on; a listed record is acted on only once it has waited this many days without a coordinator
+# excluding it (and is still due, and not under legal hold, at that moment).
+RETENTION_REVIEW_DAYS = env.int("RETENTION_REVIEW_DAYS", default=14)
+CELERY_BEAT_SCHEDULE["retention-nightly"] = {
+    "task": "privacy.tasks.run_retention",
+    "schedule": crontab(hour=2, minute=30),
+}

@@ -22,7 +22,8 @@ def send_interview_reminders() -> int:
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     interviews = list(
-        Interview.objects.filter(
+        access.without_restricted(Interview)  # restricted people (GDPR art. 18): no reminders
+        .filter(
             status=Interview.Status.SCHEDULED,
             scheduled_at__gte=start,
             scheduled_at__lt=start + datetime.timedelta(days=1),

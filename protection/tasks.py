@@ -48,10 +48,10 @@ def _due(today: datetime.date) -> list[tuple[ProtectionPathway, str, str]]:
 
     expiry_dates = {today + datetime.timedelta(days=days): days for days in PERMIT_EXPIRY_DAYS}
     permits = (
-        # A permit already renewed or converted is no longer the one that matters.
-        ResidencePermit.objects.filter(
-            pathway__ended_on__isnull=True, expires_on__in=expiry_dates, renewals__isnull=True, converted_to=""
-        )
+        # A permit already renewed or converted is no longer the one that matters. Restricted people
+        # (GDPR art. 18) get no reminders: their records are not processed.
+        access.without_restricted(ResidencePermit)
+        .filter(pathway__ended_on__isnull=True, expires_on__in=expiry_dates, renewals__isnull=True, converted_to="")
         .select_related("pathway__person")
         .only("id", "expires_on", *_PATHWAY_FIELDS)
         .order_by("pk")
@@ -67,7 +67,8 @@ def _due(today: datetime.date) -> list[tuple[ProtectionPathway, str, str]]:
         )
 
     goals = (
-        PlanGoal.objects.filter(pathway__ended_on__isnull=True, status=PlanGoal.Status.OPEN, target_date__lt=today)
+        access.without_restricted(PlanGoal)
+        .filter(pathway__ended_on__isnull=True, status=PlanGoal.Status.OPEN, target_date__lt=today)
         .select_related("pathway__person")
         .only("id", "target_date", *_PATHWAY_FIELDS)
         .order_by("pk")
@@ -77,7 +78,8 @@ def _due(today: datetime.date) -> list[tuple[ProtectionPathway, str, str]]:
 
     latest_entry = DiaryEntry.objects.filter(pathway=OuterRef("pk")).order_by("-written_on").values("written_on")[:1]
     silent = (
-        ProtectionPathway.objects.filter(ended_on__isnull=True)
+        access.without_restricted(ProtectionPathway)
+        .filter(ended_on__isnull=True)
         .annotate(last_date=Coalesce(Subquery(latest_entry), "started_on"))
         .filter(last_date__lte=today - datetime.timedelta(days=DIARY_SILENCE_DAYS))
         .select_related("person")

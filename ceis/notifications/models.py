@@ -23,6 +23,7 @@ class Notification(models.Model):
         PATHWAY_ASSIGNED = "pathway_assigned", _("A protection pathway has been assigned to you")
         PATHWAY_UNASSIGNED = "pathway_unassigned", _("You have been removed from a protection pathway")
         MONTHLY_REPORT = "monthly_report", _("Monthly report ready")
+        RETENTION_REVIEW = "retention_review", _("Retention list ready for review")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -585,3 +585,164 @@ def test_operators_and_admins_get_404_on_every_caseload_url(request, operator, c
     url = _fill(route)
     assert client.get(url).status_code == 404, (client_name, url)
     assert client.post(url, {"operator": operator.pk, "confirm": "on"}).status_code == 404, (client_name, url)
+
+
+# The data-protection workspace (privacy/): coordinators only, acting for the data protection officer.
+
+PRIVACY_ROUTES = {
+    "privacy:index",
+    "privacy:person",
+    "privacy:export_json",
+    "privacy:export_print",
+    "privacy:restrict",
+    "privacy:restrict_lift",
+    "privacy:hold",
+    "privacy:hold_lift",
+    "privacy:erase",
+    "privacy:rules",
+    "privacy:rule_edit",
+    "privacy:runs",
+    "privacy:run",
+    "privacy:candidate_exclude",
+}
+
+
+def _privacy_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("privacy:")]
+
+
+def test_every_privacy_route_is_classified():
+    assert {name for _, name in _privacy_routes()} == PRIVACY_ROUTES
+
+
+@pytest.fixture
+def privacy_records(operator):
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from privacy.models import RetentionCandidate, RetentionRule, RetentionRun
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    run = RetentionRun.objects.create(due_on=datetime.date(2026, 1, 1))
+    candidate = RetentionCandidate.objects.create(
+        run=run,
+        rule=RetentionRule.objects.get(kind="referral_not_identified"),
+        content_type=ContentType.objects.get_for_model(referral),
+        object_id=referral.pk,
+        person=referral.person,
+    )
+    values = {
+        "privacy:person": referral.person_id,
+        "privacy:rule_edit": candidate.rule_id,
+        "privacy:run": run.pk,
+        "privacy:candidate_exclude": candidate.pk,
+    }
+    return referral, candidate, values
+
+
+def _privacy_url(route: str, name: str, values: dict) -> str:
+    pk = values.get(name, values["privacy:person"])
+    url = "/" + route.replace("<int:pk>", str(pk))
+    assert "<" not in url, route
+    return url
+
+
+def _privacy_state(referral, candidate) -> tuple:
+    from ceis.audit.models import Event
+    from privacy.models import Erasure, LegalHold, Restriction, RetentionRule
+
+    candidate.refresh_from_db()
+    return (
+        referral.person.__class__.objects.get(pk=referral.person_id).first_name,
+        Restriction.objects.count(),
+        LegalHold.objects.count(),
+        Erasure.objects.count(),
+        candidate.state,
+        RetentionRule.objects.get(pk=candidate.rule_id).months,
+        Event.objects.filter(kind=Event.Kind.EXPORT).count(),
+    )
+
+
+@pytest.mark.parametrize("client_name", ["op_client", "admin_client_role", "op_b_client"])
+@pytest.mark.parametrize(("route", "name"), _privacy_routes())
+def test_nobody_but_coordinators_reaches_the_privacy_workspace(request, client_name, privacy_records, route, name):
+    """Even the operator assigned to the person gets 404, GET and POST, and nothing changes."""
+    referral, candidate, values = privacy_records
+    client = request.getfixturevalue(client_name)
+    url = _privacy_url(route, name, values)
+    before = _privacy_state(referral, candidate)
+    post = {"reason": "x", "case_code": referral.person.case_code, "trigger": "closed", "months": "1"}
+    assert client.get(url).status_code == 404, (client_name, url)
+    assert client.post(url, post | {"action": "anonymise"}).status_code == 404, (client_name, url)
+    assert _privacy_state(referral, candidate) == before
+
+
+@pytest.mark.parametrize(("route", "name"), _privacy_routes())
+def test_coordinators_reach_every_privacy_route(coord_client, privacy_records, route, name):
+    """The control of the sweep above."""
+    _, _, values = privacy_records
+    url = _privacy_url(route, name, values)
+    expected = 405 if name == "privacy:candidate_exclude" else 200
+    assert coord_client.get(url).status_code == expected, name
+
+
+# Restriction of processing (GDPR art. 18): even the assigned operator gets 404 on every URL of the person.
+
+
+def _restrict(person):
+    from privacy import services
+
+    services.restriction_set(person=person, reason="art. 18", by=factories.CoordinatorFactory())
+
+
+@pytest.mark.parametrize(("route", "name"), _referral_routes() + _interview_routes() + _report_routes())
+def test_the_assigned_operator_gets_404_on_every_referral_url_of_a_restricted_person(
+    op_client, operator, report_a, interview_a, route, name
+):
+    referral = report_a.referral
+    values = {
+        "pk": {"referrals:person": referral.person_id, "referrals:person_edit": referral.person_id}.get(
+            name,
+            report_a.pk
+            if name.startswith("reports:")
+            else interview_a.pk
+            if name.startswith("interviews:")
+            else referral.pk,
+        ),
+        "referral_pk": referral.pk,
+        "user_pk": operator.pk,
+    }
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
+    before = op_client.get(url).status_code
+    _restrict(referral.person)
+    assert op_client.get(url).status_code == 404, (name, before)
+    assert op_client.post(url, _report_post(report_a) | _interview_post()).status_code == 404, name
+    _report_unchanged(report_a)
+    interview_a.refresh_from_db()
+    assert interview_a.place == "Sede riservata"
+
+
+@pytest.mark.parametrize(("route", "name", "part"), list(_pathway_part_cases()))
+def test_the_assigned_operator_gets_404_on_every_part_of_a_restricted_pathway(
+    op_client, pathway_parts_a, route, name, part
+):
+    url = _pathway_part_url(route, pathway_parts_a, part)
+    before = _pathway_parts_snapshot(pathway_parts_a["pathway"])
+    _restrict(pathway_parts_a["pathway"].person)
+    assert op_client.get(url).status_code == 404
+    assert op_client.post(url, _pathway_part_post(part)).status_code == 404
+    assert _pathway_parts_snapshot(pathway_parts_a["pathway"]) == before
+
+
+@pytest.mark.parametrize(("route", "name"), _pathway_routes())
+def test_the_assigned_operator_gets_404_on_every_url_of_a_restricted_pathway(
+    op_client, operator, operator_b, pathway_a, route, name
+):
+    url = _pathway_url(route, pathway_a, operator)
+    before = _pathway_state(pathway_a)
+    _restrict(pathway_a["pathway"].person)
+    _restrict(pathway_a["referral"].person)
+    assert op_client.get(url).status_code == 404
+    assert op_client.post(url, _pathway_post(operator_b)).status_code == 404
+    assert _pathway_state(pathway_a) == before
