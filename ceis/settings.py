@@ -226,3 +226,7 @@ LOGGING = {
 REFERRALS_PAGE_SIZE = env.int("REFERRALS_PAGE_SIZE", default=25)
 CASELOAD_NO_INTERVIEW_DAYS = env.int("CASELOAD_NO_INTERVIEW_DAYS", default=7)
 CASELOAD_URGENT_NO_INTERVIEW_DAYS = env.int("CASELOAD_URGENT_NO_INTERVIEW_DAYS", default=2)
+
+# Serving (make serve, Procfile). A load balancer probes /healthz over plain HTTP on the backend port:
+# no redirect to HTTPS for it (SECURE_SSL_REDIRECT, when on, still covers every other path).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
