@@ -122,3 +122,11 @@ def test_it_writes_no_audit_row(operator):
     events, entries = Event.objects.count(), LogEntry.objects.count()
     assert client.get("/healthz").status_code == 200
     assert (Event.objects.count(), LogEntry.objects.count()) == (events, entries)
+
+
+def test_the_probe_is_not_redirected_to_https_when_everything_else_is(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/healthz").status_code == 200
+    login = Client().get("/accounts/login/")
+    assert login.status_code == 301
+    assert login["Location"].startswith("https://")
