@@ -41,6 +41,13 @@ def render(prefix: str) -> str:
         " think time 1–3 s between actions",
         f"- Machine running locust and the server: {os.cpu_count()} CPUs, load average at the end"
         f" {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)",
+    ]
+    if load[0] > (os.cpu_count() or 1):
+        lines.append(
+            "- **The machine was overloaded** (1-minute load average above its CPU count, other jobs included): the"
+            " response times measure that contention as much as the application; the failure counts still hold."
+        )
+    lines += [
         "",
         "| endpoint | method | requests | req/s | median ms | p95 ms | p99 ms | max ms | failures |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
