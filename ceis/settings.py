@@ -230,6 +230,3 @@ CASELOAD_URGENT_NO_INTERVIEW_DAYS = env.int("CASELOAD_URGENT_NO_INTERVIEW_DAYS",
 # Serving (make serve, Procfile). A load balancer probes /healthz over plain HTTP on the backend port:
 # no redirect to HTTPS for it (SECURE_SSL_REDIRECT, when on, still covers every other path).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Behind a TLS-terminating proxy that overwrites X-Forwarded-Proto (README, Scaling out).
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
