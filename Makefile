@@ -1,6 +1,9 @@
 # ceis: two commands on a fresh machine.
 #   make run   - install into .venv, migrate, seed the demo, serve on http://127.0.0.1:8000 (SQLite, Celery eager, e-mail to console)
 #   make test  - install, lint, check migrations, run the whole test suite
+#   make serve - the production shape (DEBUG off, PostgreSQL, Redis): migrate, collectstatic, then honcho runs
+#                the Procfile (gunicorn web, Celery worker, Celery beat) on HOST:PORT (default 127.0.0.1:8000)
+#   make load  - locust against a running `make serve` (LOAD_HOST), report in load/report.md
 # .ci/run calls `make test` with DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) set.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -10,7 +13,7 @@ RUN_ENV := DEBUG=1
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint check-deploy messages clean
+.PHONY: run test install lint check-deploy messages clean serve load
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +44,28 @@ check-deploy: install
 	FIELD_ENCRYPTION_KEY="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DUPLICATE_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
+# The production shape on one machine. Needs in the environment: SECRET_KEY, FIELD_ENCRYPTION_KEY,
+# DUPLICATE_HASH_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis): ceis.preflight
+# names whatever is missing and stops. DEBUG is forced off. See README, Production.
+SERVE_ENV := DEBUG=0
+PORT ?= 8000
+serve: install
+	@$(SERVE_ENV) $(PY) -m ceis.preflight
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	mkdir -p .run
+	$(SERVE_ENV) PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile start --port $(PORT)
+
+# 50 simulated users for 60 s against a running `make serve` (seed its database first: manage.py seed_load).
+LOAD_HOST ?= http://127.0.0.1:8000
+LOAD_USERS ?= 50
+LOAD_TIME ?= 60s
+load: install
+	rm -f load/stats_*.csv
+	$(VENV)/bin/locust -f load/locustfile.py --host $(LOAD_HOST) --headless -u $(LOAD_USERS) -r 10 -t $(LOAD_TIME) \
+		--csv load/stats --only-summary; status=$$?; \
+	LOAD_HOST=$(LOAD_HOST) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(PY) load/report.py load/stats load/report.md \
+		&& cat load/report.md; exit $$status
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.
 messages: install

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ceis import health
 from ceis.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),  # public: load balancers and process managers
     path("accounts/", include("ceis.accounts.urls")),
     path("partners/", include("ceis.partners.urls")),
     path("referrals/", include("referrals.urls")),

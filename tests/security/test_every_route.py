@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests import factories
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "healthz"}  # healthz: the load balancer's probe, "ok" or "unavailable" only
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -51,6 +51,8 @@ def test_anonymous_users_are_sent_to_login(route, name):
 def test_the_login_page_is_the_only_public_page():
     assert {name for _, name in _routes()} >= PUBLIC
     assert Client().get(reverse("login")).status_code == 200
+    health = Client().get(reverse("healthz"))
+    assert (health.status_code, health.content) == (200, b"ok\n")
 
 
 def _referral_routes():

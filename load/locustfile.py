@@ -1,0 +1,248 @@
+"""Load scenario for ceis: operators browsing and recording, coordinators reviewing the caseload.
+
+Run through ``make load`` against a running ``make serve`` whose database was seeded with
+``manage.py seed_load`` (accounts load-op-NN and load-coord-NN, password LOAD_PASSWORD). The server must
+run with ``REQUIRE_2FA=0``: the simulated users log in with a password only (README, Production: load).
+
+Every POST goes as a browser sends it: GET the form, send back its fields with the csrfmiddlewaretoken and
+a Referer. A form answered with errors, or a redirect back to the login page, counts as a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import re
+import uuid
+from datetime import datetime
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "ceis-load-test-2026")
+OPERATORS = int(os.environ.get("LOAD_OPERATORS", "20"))
+COORDINATORS = int(os.environ.get("LOAD_COORDINATORS", "5"))
+REFERRAL_LINK = re.compile(r'href="/referrals/(\d+)/"')
+INVALID = re.compile(r'class="[^"]*\bis-invalid\b|class="[^"]*\binvalid-feedback\b|class="[^"]*\berrorlist\b')
+
+_operator_numbers = itertools.count()
+_coordinator_numbers = itertools.count()
+
+
+class Form:
+    """One <form>: its method, action, the values a browser would send, and the options of each field."""
+
+    def __init__(self, attrs: dict[str, str]) -> None:
+        self.method = (attrs.get("method") or "get").lower()
+        self.action = attrs.get("action") or ""
+        self.values: dict[str, list[str]] = {}
+        self.options: dict[str, list[str]] = {}
+
+    def set(self, name: str, *values: str) -> None:
+        self.values[name] = list(values)
+
+    def first_option(self, name: str) -> str:
+        return next(v for v in self.options.get(name, []) if v)
+
+    def data(self) -> list[tuple[str, str]]:
+        return [(name, value) for name, values in self.values.items() for value in values]
+
+
+class FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: tuple[str, bool, list[str]] | None = None  # name, multiple, selected values
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = Form(a)
+            self.forms.append(self._form)
+        if self._form is None or not a.get("name") and tag != "option":
+            return
+        form, name = self._form, a.get("name", "")
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                form.options.setdefault(name, []).append(a.get("value", "on"))
+                form.values.setdefault(name, [])
+                if "checked" in a:
+                    form.values[name].append(a.get("value", "on"))
+                return
+            form.set(name, a.get("value", ""))
+        elif tag == "select":
+            self._select = (name, "multiple" in a, [])
+            form.options[name] = []
+            form.values.setdefault(name, [])
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            form.options[self._select[0]].append(value)
+            if "selected" in a:
+                self._select[2].append(value)
+        elif tag == "textarea":
+            self._textarea = name
+            form.set(name, "")
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form.values[self._textarea] = [self._form.values[self._textarea][0] + data]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select and self._form is not None:
+            name, multiple, selected = self._select
+            options = self._form.options[name]
+            self._form.values[name] = selected or ([] if multiple or not options else [options[0]])
+            self._select = None
+
+
+def post_form(html: str) -> Form:
+    """The page's main POST form: the one with the most fields (not the language switch or logout)."""
+    parser = FormParser()
+    parser.feed(html)
+    forms = [f for f in parser.forms if f.method == "post" and "csrfmiddlewaretoken" in f.values]
+    if not forms:
+        raise LookupError("no POST form with a CSRF token on the page")
+    return max(forms, key=lambda f: len(f.values))
+
+
+def now_local() -> str:
+    return datetime.now().strftime("%Y-%m-%dT%H:%M")
+
+
+class CeisUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    username = ""
+
+    def on_start(self) -> None:
+        self.log_in()
+
+    def log_in(self) -> None:
+        page = self.client.get("/accounts/login/", name="login (form)")
+        form = post_form(page.text)
+        for name in list(form.values):
+            if name.endswith("username"):
+                form.set(name, self.username)
+            elif name.endswith("password"):
+                form.set(name, PASSWORD)
+        with self.client.post(
+            urljoin(page.url, form.action) if form.action else page.url,
+            data=form.data(),
+            headers={"Referer": page.url},
+            name="login (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/accounts/login" in response.headers.get("Location", ""):
+                response.failure(f"login of {self.username} refused ({response.status_code})")
+
+    def page(self, url: str, name: str):
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code == 200 and "/accounts/login" in response.url:
+                response.failure("sent to the login page")
+            return response
+
+    def submit(self, form_url: str, name: str, fill) -> None:
+        """GET the form, let ``fill`` change its fields, POST it back; anything but a redirect fails."""
+        page = self.page(form_url, f"{name} (form)")
+        if page.status_code != 200:
+            return
+        form = post_form(page.text)
+        fill(form)
+        with self.client.post(
+            urljoin(page.url, form.action) if form.action else page.url,
+            data=form.data(),
+            headers={"Referer": page.url},
+            name=f"{name} (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                errors = "with form errors" if INVALID.search(response.text) else ""
+                response.failure(f"expected a redirect, got {response.status_code} {errors}".strip())
+
+
+class Operator(CeisUser):
+    """An operator: her referrals, one referral, interviews and agenda; records phone referrals and drafts."""
+
+    weight = 4
+
+    def on_start(self) -> None:
+        self.username = f"load-op-{next(_operator_numbers) % OPERATORS + 1:02d}"
+        super().on_start()
+        self.referrals = self.my_referrals()
+
+    def my_referrals(self) -> list[str]:
+        response = self.page("/referrals/", "/referrals/ (mine)")
+        return sorted(set(REFERRAL_LINK.findall(response.text))) if response.status_code == 200 else []
+
+    @task(6)
+    def browse_my_referrals(self) -> None:
+        self.referrals = self.my_referrals() or self.referrals
+
+    @task(6)
+    def open_a_referral(self) -> None:
+        if self.referrals:
+            self.page(f"/referrals/{random.choice(self.referrals)}/", "/referrals/[id]/")
+
+    @task(3)
+    def browse_interviews(self) -> None:
+        self.page("/interviews/", "/interviews/")
+
+    @task(3)
+    def look_at_the_agenda(self) -> None:
+        self.page("/interviews/agenda/", "/interviews/agenda/")
+
+    @task(1)
+    def record_a_phone_referral(self) -> None:
+        def fill(form: Form) -> None:
+            form.set("referring_body", form.first_option("referring_body"))
+            form.set("referring_contact", "")
+            form.set("exploitation_forms", form.first_option("exploitation_forms"))
+            form.set("aliases", f"Carico {uuid.uuid4().hex[:10]}")
+            form.set("reason", "Segnalazione fittizia della prova di carico.")
+
+        self.submit("/referrals/new/", "/referrals/new/", fill)
+
+    @task(1)
+    def save_an_interview_draft(self) -> None:
+        if not self.referrals:
+            return
+
+        def fill(form: Form) -> None:
+            form.set("held_at", now_local())
+            form.set("duration_minutes", "45")
+            form.set("place", "Sede (prova di carico)")
+            form.set("action", "draft")
+
+        referral = random.choice(self.referrals)
+        self.submit(f"/interviews/referral/{referral}/record/", "/interviews/referral/[id]/record/", fill)
+
+
+class Coordinator(CeisUser):
+    """A coordinator: the caseload dashboard and the list of all referrals."""
+
+    weight = 1
+
+    def on_start(self) -> None:
+        self.username = f"load-coord-{next(_coordinator_numbers) % COORDINATORS + 1:02d}"
+        super().on_start()
+
+    @task(1)
+    def caseload_dashboard(self) -> None:
+        self.page("/caseload/", "/caseload/")
+
+    @task(2)
+    def all_referrals(self) -> None:
+        self.page("/referrals/all/", "/referrals/all/")

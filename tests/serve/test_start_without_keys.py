@@ -1,0 +1,76 @@
+"""``make serve`` stops before starting anything when the environment lacks what production needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SERVE_VARIABLES = (
+    "DEBUG",
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEY",
+    "DUPLICATE_HASH_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+)
+
+
+def _preflight(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SERVE_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-m", "ceis.preflight"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DEBUG": "0", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_names_every_missing_variable_and_how_to_make_the_keys():
+    done = _preflight()
+    assert done.returncode == 2
+    for variable in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DUPLICATE_HASH_KEY (or SECRET_KEY)", "ALLOWED_HOSTS"):
+        assert f"{variable} is not set" in done.stderr
+    assert "DATABASE_URL is not set to PostgreSQL" in done.stderr
+    assert "CELERY_BROKER_URL is not set to Redis" in done.stderr
+    assert "README.md, Production" in done.stderr
+
+
+def test_it_names_only_what_is_missing_and_never_prints_a_value():
+    done = _preflight(
+        SECRET_KEY="secret-value-that-must-not-be-printed",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL="postgres://postgres:pg-password@127.0.0.1:5432/ceis",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert done.returncode == 2
+    assert "FIELD_ENCRYPTION_KEY is not set" in done.stderr
+    for absent in ("SECRET_KEY is not set", "DUPLICATE_HASH_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER"):
+        assert absent not in done.stderr
+    assert "secret-value" not in done.stderr + done.stdout
+    assert "pg-password" not in done.stderr + done.stdout
+
+
+def test_it_refuses_sqlite_and_the_in_memory_broker():
+    done = _preflight(DATABASE_URL="sqlite:///db.sqlite3", CELERY_BROKER_URL="memory://")
+    assert done.returncode == 2
+    assert "DATABASE_URL is not set to PostgreSQL" in done.stderr
+    assert "CELERY_BROKER_URL is not set to Redis" in done.stderr
+
+
+def test_it_lets_a_complete_environment_through():
+    done = _preflight(
+        SECRET_KEY="k" * 50,
+        FIELD_ENCRYPTION_KEY="Jq0pP8b3Y9m3pQyQvJQ5n0bKx0cVh8m3Yf5m0n1l2s4=",
+        DUPLICATE_HASH_KEY="d" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/ceis",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
