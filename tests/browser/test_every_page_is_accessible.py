@@ -70,6 +70,7 @@ CASE_SCREENS = [
     Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),
     Screen("report form", lambda w: f"/interviews/reports/{w['report'].pk}/edit/"),
     Screen("report print", lambda w: f"/interviews/reports/{w['report'].pk}/print/"),
+    Screen("report sent date", lambda w: f"/interviews/reports/{w['report'].pk}/sent/"),
     Screen("group sessions", lambda w: "/groups/"),
     Screen("upcoming sessions", lambda w: "/groups/upcoming/"),
     Screen("group session form", lambda w: "/groups/new/"),
