@@ -74,3 +74,9 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Refresh the copy of axe-core that the browser accessibility tests use, from the npm registry (needs npm).
+AXE_VERSION ?= 4.14.1
+.PHONY: axe
+axe:
+	sh tests/browser/vendor/axe-core/refresh.sh $(AXE_VERSION)

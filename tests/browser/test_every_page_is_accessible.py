@@ -1,0 +1,289 @@
+"""Every main page, as each role meets it with records present, passes axe-core's WCAG 2.1 A/AA checks and
+best practices: no violation of impact "serious" or "critical".
+
+One test per role (one browser context, one login through ``log_in``, one set of records); each page is a
+subtest named after it, so a failure names the role and the page and lists the rule, its help and the
+offending elements.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from ceis.accounts import roles
+from tests import factories
+from tests.browser.a11y import axe_violations, describe, serious
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+class Screen(NamedTuple):
+    """A page to check: its name, its path (from the records), and what to do on it before checking."""
+
+    name: str
+    path: Callable[[dict], str]
+    then: Callable[[Page], None] | None = None
+
+
+def _submit_empty(page: Page) -> None:
+    """Send the form as it stands, to check the page with its error messages."""
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    expect(page.locator(".invalid-feedback, .alert-danger, .errorlist").first).to_be_attached()
+
+
+def _open_first_menu(page: Page) -> None:
+    """Open the navigation bar's first drop-down menu, as a person about to choose a page does."""
+    page.locator("nav .dropdown-toggle").first.click()
+    expect(page.locator("nav .dropdown-menu.show")).to_be_visible()
+
+
+def _search_by_name(page: Page) -> None:
+    page.locator("main form input[name=name]").fill("Amina")
+    page.locator("main form input[name=name]").press("Enter")
+    page.wait_for_load_state()
+
+
+PARTS = ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
+
+CASE_SCREENS = [
+    Screen("my referrals", lambda w: "/referrals/"),
+    Screen("referral intake", lambda w: "/referrals/new/"),
+    Screen("referral intake, errors", lambda w: "/referrals/new/", _submit_empty),
+    Screen("search by name", lambda w: "/referrals/", _search_by_name),
+    Screen("referral detail", lambda w: f"/referrals/{w['referral'].pk}/"),
+    Screen("referral edit", lambda w: f"/referrals/{w['referral'].pk}/edit/"),
+    Screen("referral close", lambda w: f"/referrals/{w['referral'].pk}/close/"),
+    Screen("person detail", lambda w: f"/referrals/people/{w['referral'].person_id}/"),
+    Screen("person edit", lambda w: f"/referrals/people/{w['referral'].person_id}/edit/"),
+    Screen("interview list", lambda w: "/interviews/"),
+    Screen("interview agenda", lambda w: "/interviews/agenda/"),
+    Screen("interviews of a referral", lambda w: f"/interviews/referral/{w['referral'].pk}/"),
+    Screen("interview schedule", lambda w: f"/interviews/referral/{w['referral'].pk}/schedule/"),
+    Screen("interview form with indicators", lambda w: f"/interviews/referral/{w['referral'].pk}/record/"),
+    Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),
+    Screen("report form", lambda w: f"/interviews/reports/{w['report'].pk}/edit/"),
+    Screen("report print", lambda w: f"/interviews/reports/{w['report'].pk}/print/"),
+    Screen("report sent date", lambda w: f"/interviews/reports/{w['report'].pk}/sent/"),
+    Screen("group sessions", lambda w: "/groups/"),
+    Screen("upcoming sessions", lambda w: "/groups/upcoming/"),
+    Screen("group session form", lambda w: "/groups/new/"),
+    Screen("group session detail", lambda w: f"/groups/{w['session'].pk}/"),
+    Screen("group session edit", lambda w: f"/groups/{w['session'].pk}/edit/"),
+    Screen("group session follow-up requests", lambda w: f"/groups/{w['session'].pk}/follow-ups/"),
+    Screen("reach", lambda w: "/groups/reach/"),
+    Screen("language gap", lambda w: "/groups/reach/language-gap/"),
+    Screen("materials", lambda w: "/groups/materials/"),
+    Screen("material detail", lambda w: f"/groups/materials/{w['material'].pk}/"),
+    Screen("pathways", lambda w: "/protection/"),
+    Screen("pathway detail", lambda w: f"/protection/{w['pathway'].pk}/"),
+    Screen("pathway from a referral", lambda w: f"/protection/new/from-referral/{w['closed'].pk}/"),
+    Screen("pathway by transfer", lambda w: "/protection/new/transfer/"),
+    Screen("pathway phase", lambda w: f"/protection/{w['pathway'].pk}/phase/"),
+    Screen("pathway close", lambda w: f"/protection/{w['pathway'].pk}/close/"),
+    *(Screen(f"new {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/new/") for part in PARTS),
+    *(
+        Screen(f"edit {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/{w[part].pk}/")
+        for part in PARTS
+    ),
+    Screen("goal review", lambda w: f"/protection/parts/{w['pathway'].pk}/goal/{w['goal'].pk}/review/"),
+    Screen("partner bodies", lambda w: "/partners/"),
+    Screen("partner body detail", lambda w: f"/partners/{w['body'].pk}/"),
+    Screen("notifications", lambda w: "/notifications/"),
+]
+
+COORDINATOR_SCREENS = [
+    Screen("all referrals", lambda w: "/referrals/all/"),
+    Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
+    Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
+    Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("referral intake", lambda w: "/referrals/new/"),
+    Screen("all group sessions", lambda w: "/groups/all/"),
+    Screen("all pathways", lambda w: "/protection/all/"),
+    Screen("pathway detail with assignment", lambda w: f"/protection/{w['pathway'].pk}/"),
+    Screen("pathway unassign", lambda w: f"/protection/{w['pathway'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("caseload dashboard", lambda w: "/caseload/"),
+    Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
+    Screen("statistics", lambda w: "/caseload/statistics/"),
+    Screen("monthly reports", lambda w: "/caseload/reports/"),
+    Screen("material form", lambda w: "/groups/materials/new/"),
+    Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
+    Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),
+    Screen("notifications", lambda w: "/notifications/"),
+]
+
+ADMIN_SCREENS = [
+    Screen("partner bodies", lambda w: "/partners/"),
+    Screen("partner body form", lambda w: "/partners/new/"),
+    Screen("partner body form, errors", lambda w: "/partners/new/", _submit_empty),
+    Screen("partner body detail", lambda w: f"/partners/{w['body'].pk}/"),
+    Screen("partner body edit", lambda w: f"/partners/{w['body'].pk}/edit/"),
+    Screen("partner body deactivation", lambda w: f"/partners/{w['body'].pk}/deactivate/"),
+    Screen("partner contact form", lambda w: f"/partners/{w['body'].pk}/contacts/new/"),
+    Screen("partner contact edit", lambda w: f"/partners/{w['body'].pk}/contacts/{w['contact'].pk}/edit/"),
+    Screen(
+        "partner contact deactivation", lambda w: f"/partners/{w['body'].pk}/contacts/{w['contact'].pk}/deactivate/"
+    ),
+    Screen("materials", lambda w: "/groups/materials/"),
+    Screen("material form", lambda w: "/groups/materials/new/"),
+    Screen("material detail", lambda w: f"/groups/materials/{w['material'].pk}/"),
+    Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
+    Screen("material deactivation", lambda w: f"/groups/materials/{w['material'].pk}/deactivate/"),
+    Screen("languages", lambda w: "/groups/materials/languages/"),
+    Screen("language form", lambda w: "/groups/materials/languages/new/"),
+    Screen("language edit", lambda w: f"/groups/materials/languages/{w['language'].pk}/edit/"),
+    Screen("language deactivation", lambda w: f"/groups/materials/languages/{w['language'].pk}/deactivate/"),
+    Screen("indicator catalogue", lambda w: "/interviews/catalogue/"),
+    Screen("indicator form", lambda w: "/interviews/catalogue/new/"),
+    Screen("indicator edit", lambda w: f"/interviews/catalogue/{w['indicator'].pk}/edit/"),
+    Screen("notifications", lambda w: "/notifications/"),
+]
+
+SCREENS = {roles.OPERATOR: CASE_SCREENS, roles.COORDINATOR: COORDINATOR_SCREENS, roles.ADMIN: ADMIN_SCREENS}
+USERNAMES = {roles.OPERATOR: "operatore1", roles.COORDINATOR: "coordinatore", roles.ADMIN: "amministratore"}
+
+
+def _records(operator, coordinator) -> dict:
+    """One of everything the pages show, the case records assigned to ``operator``."""
+    from caseload.tasks import build_monthly_report
+    from ceis.notifications.models import Notification
+    from ceis.notifications.services import notification_create
+    from groups.models import Language
+    from interviews.models import Indicator, IndicatorAnswer, Interview, Report
+    from protection import models as m
+    from referrals.models import ExploitationForm, Referral
+
+    now = timezone.now()
+    today = timezone.localdate()
+    body = factories.PartnerBodyFactory(name="CAS Prova Accessibile", address="Via Prova 1", phone="0583 000000")
+    contact = factories.PartnerContactFactory(body=body, name="Referente Prova")
+    referral = factories.ReferralFactory(
+        referring_body=body, received_at=now - datetime.timedelta(days=20), assigned_to=[operator]
+    )
+    referral.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    for n in range(3):
+        factories.ReferralFactory(
+            urgency=["routine", "priority", "immediate"][n],
+            received_at=now - datetime.timedelta(days=n + 2),
+            assigned_to=[operator],
+        )
+    interview = Interview.objects.create(
+        referral=referral,
+        number=1,
+        status=Interview.Status.COMPLETED,
+        held_at=now - datetime.timedelta(days=10),
+        duration_minutes=60,
+        place="Sede CeIS",
+        language="Inglese",
+        personal_history="Storia di prova.",
+        assessment="Valutazione di prova.",
+        safety_risk=Interview.Risk.MEDIUM,
+        created_by=operator,
+    )
+    interview.operators_present.set([operator])
+    indicators = Indicator.objects.filter(audience="adult", exploitation="labour", active=True).order_by("position")
+    IndicatorAnswer.objects.bulk_create(
+        IndicatorAnswer(interview=interview, indicator=indicator, answer="observed") for indicator in indicators[:8]
+    )
+    factories.InterviewFactory(referral=referral, number=2, scheduled_at=now + datetime.timedelta(days=1))
+    report = Report.objects.create(referral=referral, recipient=body, opinion="Parere di prova", created_by=operator)
+
+    closed = factories.ReferralFactory(received_at=now - datetime.timedelta(days=40), assigned_to=[operator])
+    closed.status = Referral.Status.CLOSED
+    closed.outcome = Referral.Outcome.TAKEN_IN_CHARGE
+    closed.closed_at = now - datetime.timedelta(days=30)
+    closed.save()
+
+    session = factories.GroupSessionFactory(host_centre=body, facilitators=[operator])
+    factories.AttendanceRowFactory(session=session, nationality="NG", count=7)
+    factories.AttendanceRowFactory(session=session, nationality="ER", gender="male", count=4)
+    factories.GroupSessionFactory(host_centre=body, held_at=now + datetime.timedelta(days=5), facilitators=[operator])
+    language = Language.objects.get(code="en")
+    material = factories.MaterialFactory(title="I tuoi diritti", languages=[language])
+
+    pathway = factories.PathwayFactory(person=closed.person, assigned_to=[operator])
+    day = today - datetime.timedelta(days=5)
+    goal = m.PlanGoal.objects.create(pathway=pathway, area="work", goal="Trovare un lavoro", target_date=today)
+    m.GoalReview.objects.create(goal=goal, reviewed_on=day, note="Prima revisione")
+    parts = {
+        "goal": goal,
+        "accommodation": m.Accommodation.objects.create(
+            pathway=pathway, facility_name="Casa", type="safe_house", secret_address="Via Segreta 1", start=day
+        ),
+        "literacy": m.LiteracyCourse.objects.create(
+            pathway=pathway, provider="CPIA", level_start="a1", level_now="a2", start=day
+        ),
+        "training": m.Training.objects.create(
+            pathway=pathway, kind="school", title="Licenza media", provider="CPIA", start=day
+        ),
+        "job": m.JobPlacement.objects.create(pathway=pathway, kind="traineeship", employer="Coop", start=day),
+        "permit": m.ResidencePermit.objects.create(
+            pathway=pathway, type="art18", route="social", issued_on=day, expires_on=today + datetime.timedelta(days=20)
+        ),
+        "diary": m.DiaryEntry.objects.create(pathway=pathway, written_on=day, text="Primo incontro"),
+    }
+
+    build_monthly_report()  # a row in the monthly reports, a notification to the coordinator
+    for user in (operator, coordinator):
+        notification_create(recipient=user, kind=Notification.Kind.ASSIGNED, label=referral.person.case_code)
+        read = notification_create(recipient=user, kind=Notification.Kind.PERMIT_EXPIRING, label="LU-2026-0001")
+        read.read_at = now
+        read.save(update_fields=["read_at"])
+
+    return {
+        "operator": operator,
+        "body": body,
+        "contact": contact,
+        "referral": referral,
+        "interview": interview,
+        "report": report,
+        "closed": closed,
+        "session": session,
+        "material": material,
+        "language": language,
+        "pathway": pathway,
+        "indicator": indicators[0],
+        **parts,
+    }
+
+
+@pytest.mark.parametrize("role", [roles.OPERATOR, roles.COORDINATOR, roles.ADMIN])
+def test_it_finds_no_serious_violation_on_any_main_page(
+    browser: Browser, live_server, log_in, operators, role, subtests
+):
+    coordinator = factories.CoordinatorFactory(username="coordinatore")
+    factories.AdminFactory(username="amministratore")
+    records = _records(operators[0], coordinator)
+
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, USERNAMES[role])
+    for screen in SCREENS[role]:
+        with subtests.test(msg=f"{role}: {screen.name}"):
+            response = page.goto(live_server.url + screen.path(records))
+            assert response is not None and response.ok, f"{screen.name}: {response and response.status}"
+            if screen.then:
+                screen.then(page)
+            found = serious(axe_violations(page))
+            assert not found, f"{role}, {screen.name} ({page.url}):\n{describe(found)}"
+    context.close()
+
+
+def test_the_login_page_has_no_serious_violation(page: Page, live_server, subtests, transactional_db):
+    page.goto(f"{live_server.url}/")  # wherever the login page lives, an anonymous visit lands there
+    with subtests.test(msg="login page"):
+        found = serious(axe_violations(page))
+        assert not found, f"login page ({page.url}):\n{describe(found)}"
+    with subtests.test(msg="login page, wrong password"):
+        page.locator("input[type=password]").first.fill("not-the-password")
+        page.locator("input[autocomplete=username], input[name$=username]").first.fill("nobody")
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_load_state()
+        found = serious(axe_violations(page))
+        assert not found, f"login page after a wrong password ({page.url}):\n{describe(found)}"
