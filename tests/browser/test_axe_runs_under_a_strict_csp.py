@@ -28,7 +28,7 @@ _LISTEN = """document.addEventListener("securitypolicyviolation", (e) => {
 });"""
 
 
-def test_it_runs_axe_without_breaking_a_strict_policy(page: Page):
+def test_it_runs_axe_without_breaking_a_strict_policy(page: Page, csp_violations):
     page.route(
         URL,
         lambda route: route.fulfill(
@@ -46,3 +46,6 @@ def test_it_runs_axe_without_breaking_a_strict_policy(page: Page):
         page.add_script_tag(content="window.__inline = true")  # the policy is in force
     assert page.evaluate("() => window.__inline === undefined")
     assert page.evaluate("() => window.__csp_violations") == ["script-src-elem inline"]
+    csp_violations.collect()
+    assert {e["directive"] for e in csp_violations.events} == {"script-src-elem"}  # the refused tag, nothing of axe
+    csp_violations.clear()  # that refusal was the point here
