@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -62,6 +63,12 @@ class LoginView(TwoFactorLoginView):
 
 
 LoginView = login_not_required(LoginView.as_view())  # type: ignore[assignment,misc]
+
+
+@login_not_required
+def admin_login(request, extra_context=None):
+    """The Django admin's login page: our login wizard (password and second factor), then back to the admin."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

@@ -151,3 +151,25 @@ def test_the_accounts_area_shows_no_case_content(admin_client_role, referral_a, 
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
 def test_others_get_404(request, db, client_name):
     assert request.getfixturevalue(client_name).get(reverse("users:list")).status_code == 404
+
+
+def test_changes_of_access_are_in_the_audit_trail_without_names(admin_client_role, admin_user, operator):
+    from auditlog.models import LogEntry
+
+    admin_client_role.post(reverse("users:deactivate", args=[operator.pk]))
+    admin_client_role.post(
+        reverse("users:edit", args=[operator.pk]),
+        {
+            "first_name": "Segreto",
+            "last_name": "Nome",
+            "email": "s@example.org",
+            "language": "it",
+            "role": "coordinatore",
+        },
+    )
+    entries = LogEntry.objects.get_for_object(operator)
+    assert entries.filter(actor=admin_user).exists()
+    changed = [e.changes_dict for e in entries]
+    assert any("is_active" in c for c in changed)
+    assert any("groups" in c for c in changed)
+    assert not any("Segreto" in str(c) or "s@example.org" in str(c) for c in changed)

@@ -160,3 +160,11 @@ def test_the_profile_page_shows_the_state(operator, settings):
     other = factories.OperatorFactory(username="op_c")
     client.force_login(other)
     assert 'id="two-factor-off"' in client.get(reverse("two_factor:profile")).text
+
+
+def test_the_django_admin_login_sends_to_the_two_factor_login(db):
+    response = Client().get(reverse("admin:login"), {"next": reverse("admin:index")})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+    response = Client().post(reverse("admin:login"), {"username": "x", "password": "y"})
+    assert response["Location"].startswith(reverse("login"))
