@@ -7,6 +7,7 @@ Every variable is listed in README.md.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -114,7 +115,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "ceis.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -274,3 +275,55 @@ CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": crontab(hour=2, minute=30),
 }
+# --- Authentication hardening (OWASP ASVS L2): two-factor login, lockout, session limits, cookies ---
+# Two-factor login (django-two-factor-auth on django-otp: TOTP devices and backup codes). With REQUIRE_2FA on,
+# every account logs in with a second factor; one without a device is sent to set one up and reaches nothing
+# else until done (ceis/accounts/middleware.py reads the setting at request time).
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
+]
+_AUTH_INDEX = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_AUTH_INDEX + 1 : _AUTH_INDEX + 1] = [
+    "ceis.accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ceis.accounts.middleware.RequireTwoFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password step and the code step
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # never skip the second factor on a "remembered" browser
+OTP_TOTP_ISSUER = "ceis"
+
+# Lockout (django-axes): the sixth wrong password in a row locks the account, whatever the IP it comes from,
+# and the address it came from (six failures in a row from one address, across accounts: password spraying).
+# A successful login resets both counters. Unlock early with `manage.py axes_reset_username USERNAME`
+# (or `axes_reset_ip ADDRESS`), or from the accounts area.
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+AXES_FAILURE_LIMIT = 6
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "ceis.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+
+# Set-password links e-mailed for accounts that an admin creates (one use; Django's reset tokens).
+PASSWORD_RESET_TIMEOUT = env.int("SET_PASSWORD_LINK_HOURS", default=72) * 60 * 60
+
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request and SESSION_ABSOLUTE_TIMEOUT_HOURS after
+# login, by timestamps kept in the session (ceis/accounts/middleware.py); logging out or deactivating an
+# account ends every session of it (``User.session_epoch`` is part of the session hash).
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session on links followed from e-mails
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+if SESSION_COOKIE_SECURE:
+    # __Host-: the browser accepts them only over HTTPS, for this exact host, on path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"

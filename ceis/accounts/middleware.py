@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequired
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
+from two_factor.utils import default_device
 
 
 class UserLanguageMiddleware:
@@ -25,3 +32,74 @@ class UserLanguageMiddleware:
 
 class LoginRequiredMiddleware(_LoginRequired):
     """Login is required everywhere; views opt out with ``@login_not_required``."""
+
+
+# Session keys of the limits below (Unix timestamps, seconds).
+AUTHENTICATED_AT = "ceis_authenticated_at"
+SEEN_AT = "ceis_seen_at"
+EXPIRED = "ceis_session_expired"
+# A request refreshes SEEN_AT only when the stored value is older than this: not a session write per request.
+SEEN_RESOLUTION = 60
+
+
+def start_session_clock(request) -> None:
+    """Called at login: both limits count from now."""
+    now = int(time.time())
+    request.session[AUTHENTICATED_AT] = now
+    request.session[SEEN_AT] = now
+
+
+class SessionLimitsMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT_MINUTES without a request, or SESSION_ABSOLUTE_TIMEOUT_HOURS after login.
+
+    The timestamps live in the session on the server, so a client cannot stretch them by keeping its cookie.
+    An ended session is emptied (the next page asks to log in again); other sessions of the user go on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            started = session.setdefault(AUTHENTICATED_AT, now)
+            seen = session.setdefault(SEEN_AT, now)
+            idle = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
+            if now - seen > idle or now - started > absolute:
+                session.flush()
+                request.user = AnonymousUser()
+                session[EXPIRED] = True
+            elif now - seen >= SEEN_RESOLUTION:
+                session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+# Where a signed-in user without a second factor may still go while REQUIRE_2FA is on.
+SETUP_ROUTES = {"two_factor:setup", "two_factor:qr", "logout", "set_language"}
+
+
+class RequireTwoFactorMiddleware:
+    """With REQUIRE_2FA on (read per request), a session counts only once verified with a second factor.
+
+    A user without a device is sent to set one up and reaches nothing else until done; a session of a user who
+    has a device but did not use it (opened before the device existed, or by another way in) is ended.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if settings.REQUIRE_2FA and user.is_authenticated and not user.is_verified():
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = None
+            if default_device(user) is not None:
+                request.session.flush()
+                return redirect_to_login(request.get_full_path())
+            if name not in SETUP_ROUTES:
+                return redirect("two_factor:setup")
+        return self.get_response(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -10,14 +11,26 @@ from . import roles
 
 class User(AbstractUser):
     language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES, default="it")
+    # Bumped to end every session of the account at once (logout, deactivation): it is part of the session hash.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        indexes = [models.Index(fields=["is_active", "username"], name="accounts_user_active_idx")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password hash, plus the epoch: a change to either ends the sessions signed with it.
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def has_role(self, role: str) -> bool:
         # Cached per instance: templates ask several times per page.

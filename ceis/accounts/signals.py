@@ -14,12 +14,20 @@ def _ip(request) -> str | None:
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     event_record(kind=Event.Kind.LOGIN, actor=user, subject=user, ip=_ip(request))
+    if request is not None and hasattr(request, "session"):
+        from .middleware import start_session_clock
+
+        start_session_clock(request)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         event_record(kind=Event.Kind.LOGOUT, actor=user, subject=user, ip=_ip(request))
+        # Logging out ends every session of the account, on every device.
+        from .services import user_end_sessions
+
+        user_end_sessions(user=user)
 
 
 @receiver(user_login_failed)

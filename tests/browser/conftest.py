@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 from ceis.accounts import roles
 from tests import factories
 from tests.conftest import require_service
+from tests.otp_helpers import code_for_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -110,15 +112,20 @@ def operators(transactional_db):
 
 @pytest.fixture
 def log_in(live_server) -> Callable[[Page, str], None]:
-    """Log in through the real login form and wait for the landing page."""
+    """Log in through the real login page (password, then the authenticator code if the account has a device)
+    and wait for the landing page. With REQUIRE_2FA on, an account without a device lands on the setup page."""
 
     def _log_in(page: Page, username: str, password: str = factories.PASSWORD) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.locator("#id_username").fill(username)
         page.locator("#id_password").fill(password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-        expect(page).not_to_have_url(f"{live_server.url}/accounts/login/")
+        with page.expect_navigation():
+            page.locator("#login-form button[type=submit]").click()
+        if page.locator("#id_otp_token").count():
+            page.locator("#id_otp_token").fill(code_for_user(username))
+            with page.expect_navigation():
+                page.locator("#login-form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(re.escape(f"{live_server.url}/accounts/login/")))
         expect(page.locator("#id_password")).to_have_count(0)
 
     return _log_in

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from ceis import access
 from ceis.accounts import roles
@@ -29,7 +30,8 @@ def test_it_creates_the_demo_accounts_and_referrals_across_two_operators(setting
         ("coordinatore", roles.COORDINATOR),
         ("amministratore", roles.ADMIN),
     ):
-        user = authenticate(username=username, password="ceis-demo-2026")
+        # django-axes (first backend) needs the request it counts failures against.
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password="ceis-demo-2026")
         assert user is not None and user.has_role(role), username
         assert username in out
         users[username] = user

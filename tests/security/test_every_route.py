@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from tests import factories
 
-PUBLIC = {"login", "healthz"}  # healthz: the load balancer's probe, "ok" or "unavailable" only
+# The login wizard, and the one-time set-password link (its token is the credential; a wrong one shows no form).
+PUBLIC = {"login", "set_password", "healthz"}  # healthz: the load balancer's probe, "ok" or "unavailable" only
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -53,6 +54,10 @@ def test_the_login_page_is_the_only_public_page():
     assert Client().get(reverse("login")).status_code == 200
     health = Client().get(reverse("healthz"))
     assert (health.status_code, health.content) == (200, b"ok\n")
+    bad_link = Client().get(reverse("set_password", kwargs={"uidb64": "MQ", "token": "x-y"}))
+    assert bad_link.status_code == 200
+    assert 'id="invalid-link"' in bad_link.text
+    assert "password" not in {f for f in (bad_link.context.get("form") or {})}
 
 
 def _referral_routes():
@@ -748,3 +753,55 @@ def test_the_assigned_operator_gets_404_on_every_url_of_a_restricted_pathway(
     assert op_client.get(url).status_code == 404
     assert op_client.post(url, _pathway_post(operator_b)).status_code == 404
     assert _pathway_state(pathway_a) == before
+
+
+# The admins' accounts area and each user's own two-factor pages.
+
+
+def _user_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("users:")]
+
+
+def test_every_accounts_area_route_is_classified():
+    assert {name for _, name in _user_routes()} == {
+        "users:list",
+        "users:create",
+        "users:edit",
+        "users:deactivate",
+        "users:reactivate",
+        "users:send_link",
+        "users:reset_two_factor",
+        "users:unlock",
+    }
+
+
+@pytest.mark.parametrize(("route", "name"), _user_routes())
+@pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
+def test_operators_and_coordinators_get_404_on_the_accounts_area(request, operator_b, client_name, route, name):
+    client = request.getfixturevalue(client_name)
+    url = _fill(route, str(operator_b.pk))
+    assert client.get(url).status_code == 404, (client_name, url)
+    post = {
+        "username": "intruso",
+        "first_name": "X",
+        "last_name": "Y",
+        "email": "x@example.org",
+        "role": "amministratore",
+    }
+    assert client.post(url, {**post, "language": "it"}).status_code == 404, (client_name, url)
+    operator_b.refresh_from_db()
+    assert operator_b.is_active and operator_b.is_operator
+    assert not operator_b.__class__.objects.filter(username="intruso").exists()
+
+
+def test_every_two_factor_route_needs_login_and_is_the_users_own():
+    """No id in these routes: each acts on the signed-in user only (anonymous users go to login, swept above)."""
+    names = {name for _, name in _routes() if name and name.startswith("two_factor:")}
+    assert names == {
+        "two_factor:profile",
+        "two_factor:setup",
+        "two_factor:qr",
+        "two_factor:setup_complete",
+        "two_factor:backup_tokens",
+    }
+    assert all("<" not in route for route, name in _routes() if name in names)
