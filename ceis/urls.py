@@ -19,5 +19,6 @@ urlpatterns = [
     path("protection/", include("protection.urls")),
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
+    path("audit/", include("ceis.audit.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
