@@ -7,16 +7,16 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, F, Model, Q, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Event
 
 # What a record-level entry (django-auditlog) did, in the same words as the security events.
 RECORD_ACTIONS = {
-    "create": (LogEntry.Action.CREATE, _("created")),
-    "update": (LogEntry.Action.UPDATE, _("changed")),
-    "delete": (LogEntry.Action.DELETE, _("deleted")),
-    "access": (LogEntry.Action.ACCESS, _("viewed")),
+    "create": (LogEntry.Action.CREATE, pgettext_lazy("audit action", "created")),
+    "update": (LogEntry.Action.UPDATE, pgettext_lazy("audit action", "changed")),
+    "delete": (LogEntry.Action.DELETE, pgettext_lazy("audit action", "deleted")),
+    "access": (LogEntry.Action.ACCESS, pgettext_lazy("audit action", "viewed")),
 }
 ACTION_LABELS = {code: label for code, (_n, label) in RECORD_ACTIONS.items()} | dict(Event.Kind.choices)
 # The columns both tables give to the trail, in this order (a UNION needs the same on each side).

@@ -89,7 +89,7 @@ def test_a_coordinator_finds_a_person_and_her_records_by_case_code(coord_client,
 def test_an_unknown_case_code_is_a_form_error(coord_client, trail):
     response = coord_client.get(URL, {"case_code": "LU-1999-9999"})
     assert response.context["form"].has_error("case_code")
-    assert "No person has this case code." in response.text
+    assert "Nessuna persona ha questo codice caso." in response.text  # Italian, the default language
 
 
 def test_an_admin_cannot_search_by_case_code(admin_client_role, trail):
