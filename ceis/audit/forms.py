@@ -55,7 +55,7 @@ class AuditFilterForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Div(*[Div(name, css_class="col-md-3") for name in self.fields], css_class="row g-2"),
-            Submit("", _("Search"), css_class="btn btn-primary"),
+            Submit("search", _("Search")),
         )
 
     def clean(self):

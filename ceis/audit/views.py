@@ -20,7 +20,9 @@ PAGE_SIZE = 50
 def audit_log(request):
     """Who did what to which record, and when: ids, never content. Reading it is audited too."""
     form = AuditFilterForm(request.GET or None, may_see_cases=request.user.has_role(roles.COORDINATOR))
-    page = Paginator(audit_trail(form.trail_filter()), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Filters that do not hold (an unknown case code, ...) show their error and no rows, never the whole trail.
+    trail = audit_trail(form.trail_filter()) if not form.is_bound or form.is_valid() else []
+    page = Paginator(trail, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = trail_page_rows(page.object_list)
     event_record(kind=Event.Kind.AUDIT_VIEW, actor=request.user, details={**form.audit_details(), "page": page.number})
     query = request.GET.copy()

@@ -118,7 +118,7 @@ def test_postgresql_refuses_a_bulk_update_of_log_entries(rows):
     assert not LogEntry.objects.filter(object_repr="x").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every committing test (tests/browser)
 def test_a_committed_test_can_still_empty_the_audit_tables_with_truncate():
     """The flush between committing tests uses TRUNCATE, which the row triggers leave alone."""
     _postgresql()

@@ -90,6 +90,7 @@ def test_an_unknown_case_code_is_a_form_error(coord_client, trail):
     response = coord_client.get(URL, {"case_code": "LU-1999-9999"})
     assert response.context["form"].has_error("case_code")
     assert "Nessuna persona ha questo codice caso." in response.text  # Italian, the default language
+    assert _rows(response) == []
 
 
 def test_an_admin_cannot_search_by_case_code(admin_client_role, trail):
@@ -116,6 +117,7 @@ def test_it_filters_by_date_range(coord_client, operator):
 def test_an_id_without_its_kind_is_a_form_error(coord_client, trail):
     response = coord_client.get(URL, {"record": trail.pk})
     assert response.context["form"].has_error("kind")
+    assert _rows(response) == []
 
 
 def test_reading_the_log_is_audited_with_the_filters_as_ids(coord_client, coordinator, operator, trail):
