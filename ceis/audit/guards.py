@@ -8,7 +8,8 @@ by SQL, see migration 0002), so an erased person's name must never have reached 
 - in ``changes`` a free-text field (any text field without choices, every encrypted field) records only
   that it changed, both values replaced by ``REDACTED``; choices, flags, numbers, dates and foreign-key ids
   keep their values; a many-to-many change keeps the labels only of coded lists (``M2M_LABELS``);
-- ``serialized_data``, ``additional_data`` and ``changes_text`` stay empty.
+- ``serialized_data``, ``additional_data`` and ``changes_text`` stay empty, and the correlation id (a request
+  header) is kept only when it looks like an id.
 
 The rules work on field types, so a model registered tomorrow is covered without touching this file;
 ``CLEAR_TEXT`` lists the few text fields that are codes, not content.
@@ -16,6 +17,7 @@ The rules work on field types, so a model registered tomorrow is covered without
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -35,6 +37,14 @@ CLEAR_TEXT: set[tuple[str, str]] = {
 # Many-to-many targets whose label is the translation of a fixed code: their labels may appear in a change.
 # Any other target (languages, materials, people, ...) is labelled by words someone typed: only the count stays.
 M2M_LABELS: set[str] = {"referrals.ExploitationForm", "groups.Topic"}
+
+
+# A correlation id comes from a request header: only what looks like an id is kept.
+_CID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def clean_cid(value: str | None) -> str:
+    return value if value and _CID.fullmatch(value) else ""
 
 
 class AppendOnlyError(ValueError):
@@ -87,6 +97,7 @@ def scrub_log_entry(sender, instance, **kwargs) -> None:
     instance.object_repr = neutral_repr(model, instance.object_pk)
     instance.changes = redacted_changes(model, instance.changes)
     instance.changes_text = ""
+    instance.cid = clean_cid(instance.cid) or None
     instance.serialized_data = None
     instance.additional_data = None
 

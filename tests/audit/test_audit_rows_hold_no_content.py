@@ -256,3 +256,15 @@ def test_a_log_entry_cannot_be_changed_or_deleted_through_the_app(operator, acti
     with pytest.raises(guards.AppendOnlyError), transaction.atomic():
         LogEntry.objects.filter(pk=entry.pk).delete()
     assert LogEntry.objects.get(pk=entry.pk).object_repr == f"Person #{person.pk}"
+
+
+def test_a_correlation_id_header_carries_no_words_into_the_trail(op_client, operator, referral_a):
+    op_client.get(reverse("referrals:detail", args=[referral_a.pk]), HTTP_X_CORRELATION_ID="Amina QXZ940QXZ")
+    op_client.get(reverse("referrals:detail", args=[referral_a.pk]), HTTP_X_CORRELATION_ID="req-42")
+    assert _leaks(["QXZ940QXZ"]) == []
+    assert list(
+        LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk").values_list("cid", flat=True)
+    ) == [
+        None,
+        "req-42",
+    ]
