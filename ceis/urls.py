@@ -22,5 +22,6 @@ urlpatterns = [
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path("privacy/", include("privacy.urls")),
+    path("audit/", include("ceis.audit.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
