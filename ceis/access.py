@@ -56,6 +56,16 @@ _CHILDREN = {
     "protection.DiaryEntry": "pathway",
 }
 
+# Records beneath a person (consents, legal bases, disclosures): visible (changeable) exactly when she is.
+_CHILDREN.update(
+    {
+        "consent.Consent": "person",
+        "consent.ConsentWithdrawal": "consent__person",
+        "consent.LegalBasis": "person",
+        "consent.Disclosure": "person",
+    }
+)
+
 
 def _child_root(model: type[models.Model]) -> tuple[type[models.Model], str] | None:
     path = _CHILDREN.get(model._meta.label)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "groups",
     "protection",
     "caseload",
+    # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
+    "ceis.consent",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("protection/", include("protection.urls")),
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
+    path("consent/", include("ceis.consent.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
