@@ -39,6 +39,7 @@ _SEEDS = (
     ("referrals.migrations.0002_seed_exploitation_forms", "seed"),
     ("interviews.migrations.0002_indicator_catalogue", "load"),
     ("groups.migrations.0002_reference_data", "seed"),
+    ("ceis.consent.migrations.0002_information_notices", "seed"),
 )
 
 
