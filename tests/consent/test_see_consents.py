@@ -137,3 +137,23 @@ def test_a_person_seen_through_a_pathway_shows_her_consents(op_b_client, operato
     response = op_b_client.get(_url(person))
     assert response.status_code == 200
     assert "Mediatore del percorso" in response.text
+
+
+def test_the_consent_pages_carry_no_inline_code(op_client, operator, person_a, referral_a):
+    from tests.browser.test_pages_carry_no_inline_code import inline_code
+
+    consent = factories.ConsentFactory(person=person_a, purpose="statistics")
+    body = factories.PartnerBodyFactory()
+    refused = op_client.post(
+        reverse("referrals:close", args=[referral_a.pk]), {"outcome": "transferred", "receiving_body": body.pk}
+    )
+    assert 'id="sharing-refused"' in refused.text
+    pages = [
+        refused.text,
+        op_client.get(_url(person_a)).text,
+        op_client.get(reverse("consent:new", args=[person_a.pk])).text,
+        op_client.get(reverse("consent:legal_basis_new", args=[person_a.pk])).text,
+        op_client.get(reverse("consent:withdraw", args=[consent.pk])).text,
+    ]
+    for html in pages:
+        assert inline_code(html) == []
