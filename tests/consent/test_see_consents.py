@@ -86,8 +86,8 @@ def test_it_stays_within_its_query_budget(op_client, operator, person_a, referra
         op_client.get(_url(person_a))
 
 
-@pytest.mark.parametrize("page", ["referrals:person", "referrals:detail"])
-def test_the_person_and_referral_pages_show_the_consents_in_force(op_client, operator, referral_a, page):
+@pytest.mark.parametrize("route_name", ["referrals:person", "referrals:detail"])
+def test_the_person_and_referral_pages_show_the_consents_in_force(op_client, operator, referral_a, route_name):
     person = referral_a.person
     body = factories.PartnerBodyFactory(name="Ente con consenso")
     factories.ConsentFactory(person=person, purpose="referral", recipient=body)
@@ -95,25 +95,25 @@ def test_the_person_and_referral_pages_show_the_consents_in_force(op_client, ope
         person=person, purpose="police_judicial", recipient=factories.PartnerBodyFactory(name="Ente revocato")
     )
     services.consent_withdraw(consent=gone, withdrawn_on=timezone.localdate(), by=operator)
-    pk = person.pk if page == "referrals:person" else referral_a.pk
-    html = op_client.get(reverse(page, args=[pk])).text
+    pk = person.pk if route_name == "referrals:person" else referral_a.pk
+    html = op_client.get(reverse(route_name, args=[pk])).text
     assert 'id="consent-summary"' in html
     assert "Ente con consenso" in html and "Ente revocato" not in html
     assert f'href="{reverse("consent:new", args=[person.pk])}"' in html
     assert f'href="{reverse("consent:legal_basis_new", args=[person.pk])}"' in html
 
 
-@pytest.mark.parametrize("page", ["referrals:person", "referrals:detail"])
-def test_the_summary_adds_a_fixed_number_of_queries(op_client, operator, referral_a, page):
+@pytest.mark.parametrize("route_name", ["referrals:person", "referrals:detail"])
+def test_the_summary_adds_a_fixed_number_of_queries(op_client, operator, referral_a, route_name):
 
-    pk = referral_a.person.pk if page == "referrals:person" else referral_a.pk
+    pk = referral_a.person.pk if route_name == "referrals:person" else referral_a.pk
     _fill(referral_a.person, referral_a, operator, 1)
-    op_client.get(reverse(page, args=[pk]))  # warm-up: caches (content types, session) filled once
+    op_client.get(reverse(route_name, args=[pk]))  # warm-up: caches (content types, session) filled once
     with CaptureQueriesContext(connection) as few:
-        op_client.get(reverse(page, args=[pk]))
+        op_client.get(reverse(route_name, args=[pk]))
     _fill(referral_a.person, referral_a, operator, 8)
     with CaptureQueriesContext(connection) as many:
-        op_client.get(reverse(page, args=[pk]))
+        op_client.get(reverse(route_name, args=[pk]))
     assert len(many) == len(few)
 
 
