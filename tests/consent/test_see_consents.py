@@ -157,3 +157,13 @@ def test_the_consent_pages_carry_no_inline_code(op_client, operator, person_a, r
     ]
     for html in pages:
         assert inline_code(html) == []
+
+
+def test_the_django_admin_shows_no_consent_records():
+    from django.contrib import admin
+
+    from ceis.consent.models import Consent, ConsentWithdrawal, Disclosure, InformationNotice, LegalBasis
+
+    for model in (Consent, ConsentWithdrawal, LegalBasis, Disclosure):
+        assert not admin.site.is_registered(model), model
+    assert admin.site.is_registered(InformationNotice)
