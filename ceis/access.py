@@ -60,6 +60,16 @@ _CHILDREN = {
     "protection.DiaryEntry": "pathway",
 }
 
+# Records beneath a person (consents, legal bases, disclosures): visible (changeable) exactly when she is.
+_CHILDREN.update(
+    {
+        "consent.Consent": "person",
+        "consent.ConsentWithdrawal": "consent__person",
+        "consent.LegalBasis": "person",
+        "consent.Disclosure": "person",
+    }
+)
+
 
 # Models that belong to one person: "app_label.Model" -> path to the person, for the restriction filter.
 # Children follow their root (``visible`` filters them through it).

@@ -23,5 +23,6 @@ urlpatterns = [
     path("notifications/", include("ceis.notifications.urls")),
     path("privacy/", include("privacy.urls")),
     path("audit/", include("ceis.audit.urls")),
+    path("consent/", include("ceis.consent.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

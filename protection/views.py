@@ -16,6 +16,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import permissions_or_404, role_required
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
+from ceis.consent.services import SharingRefused
 from referrals.models import Referral
 
 from . import selectors, services
@@ -236,15 +237,18 @@ def close(request, pk: int):
         messages.info(request, services.PATHWAY_CLOSED)
         return redirect("protection:detail", pathway.pk)
     form = CloseForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             services.pathway_close(pathway=pathway, **form.cleaned_data, by=request.user)
+        except SharingRefused as exc:
+            refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Pathway %(code)s closed.") % {"code": pathway.person.case_code})
             return redirect("protection:detail", pathway.pk)
-    return render(request, "protection/pathway_close.html", {"form": form, "pathway": pathway})
+    return render(request, "protection/pathway_close.html", {"form": form, "pathway": pathway, "refusal": refusal})
 
 
 @role_required(roles.COORDINATOR)

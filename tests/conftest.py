@@ -40,6 +40,7 @@ _SEEDS = (
     ("interviews.migrations.0002_indicator_catalogue", "load"),
     ("groups.migrations.0002_reference_data", "seed"),
     ("privacy.migrations.0002_seed_retention_rules", "seed"),
+    ("ceis.consent.migrations.0002_information_notices", "seed"),
 )
 
 

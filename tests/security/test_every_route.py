@@ -192,6 +192,11 @@ ROUTES: dict[str, Access] = {
     "notifications:read_all": ANY_USER,
     # audit
     "audit:log": COORDINATOR_OR_ADMIN,
+    # consents and legal bases of a person (ceis/consent)
+    "consent:person": case("consent"),
+    "consent:new": case("consent"),
+    "consent:legal_basis_new": case("consent"),
+    "consent:withdraw": case("consent"),
 }
 
 
@@ -352,6 +357,7 @@ def case_urls(operator, coordinator):
         "pathway_part": {"pathway_pk": pathway.pk, "part": "goal", "pk": goal.pk, "goal_pk": goal.pk},
         "pathway_referral": {"referral_pk": closed.pk},
         "notification": {"pk": notification.pk},
+        "consent": {"person_pk": referral.person_id, "pk": factories.ConsentFactory(person=referral.person).pk},
     }
 
 
@@ -1244,3 +1250,72 @@ def test_every_two_factor_route_needs_login_and_is_the_users_own():
         "two_factor:backup_tokens",
     }
     assert all("<" not in route for route, name in _routes() if name in names)
+
+
+# Consent records of a person (ceis/consent): visible and recordable exactly when the person is.
+
+
+def _consent_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("consent:")]
+
+
+def test_every_consent_route_is_classified():
+    """A new consent route must be added to the sweep below (person id or consent id), or this fails."""
+    assert {name for _, name in _consent_routes()} == {
+        "consent:person",
+        "consent:new",
+        "consent:legal_basis_new",
+        "consent:withdraw",
+    }
+
+
+@pytest.fixture
+def consent_a(referral_a):
+    return factories.ConsentFactory(person=referral_a.person, interpreter="Mediatrice riservata")
+
+
+def _consent_url(route: str, consent) -> str:
+    url = "/" + re.sub(r"<int:person_pk>", str(consent.person_id), re.sub(r"<int:pk>", str(consent.pk), route))
+    assert "<" not in url, route
+    return url
+
+
+def _consent_post(consent) -> dict:
+    """What a successful POST would carry on each route, so that a missing access check would show."""
+    today = timezone.localdate().isoformat()
+    return {
+        "purpose": "referral",
+        "notice": consent.notice_id,
+        "language": "English",
+        "given_on": today,
+        "withdrawn_on": today,
+        "basis": "vital_interests",
+        "explanation": "x",
+        "decided_on": today,
+    }
+
+
+def _consent_state() -> tuple:
+    from ceis.consent.models import Consent, ConsentWithdrawal, LegalBasis
+
+    return Consent.objects.count(), ConsentWithdrawal.objects.count(), LegalBasis.objects.count()
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name"), _consent_routes())
+def test_nobody_else_reaches_the_consents_of_operator_a_person(request, client_fixture, consent_a, route, name):
+    client = request.getfixturevalue(client_fixture)
+    url = _consent_url(route, consent_a)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Mediatrice riservata" not in response.text
+    assert client.post(url, _consent_post(consent_a)).status_code == 404
+    assert _consent_state() == (1, 0, 0)
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _consent_routes() if r[1] != "consent:person"])
+def test_the_swept_consent_posts_would_succeed_for_operator_a(op_client, consent_a, route, name):
+    """The control of the sweep above: the same request from the assigned operator records something."""
+    response = op_client.post(_consent_url(route, consent_a), _consent_post(consent_a))
+    assert response.status_code == 302, name
+    assert _consent_state() != (1, 0, 0), name
