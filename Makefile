@@ -40,3 +40,9 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmark (PostgreSQL): seed N = 1 000 and N = 100 000 persons in two throw-away databases, time the main
+# pages, write bench/report.md and bench/report.json (BENCH_DATABASE_URL, BENCH_SIZES, BENCH_REQUESTS: bench/run.py).
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py
