@@ -160,8 +160,9 @@ def detail(request, pk: int):
     record_viewed(pathway)
     user = request.user
     can_change = access.can_change(user, pathway)
-    # The secret address: for the operators assigned to this pathway, on this page only.
-    show_secret = access.is_assigned(pathway, user)
+    assignees = access.assignees([pathway]).get(pathway.pk, [])
+    # The secret address: for the operators assigned to this pathway, on this page only (one query for both).
+    show_secret = any(a.pk == user.pk for a in assignees)
     items = selectors.timeline(pathway, show_secret=show_secret)
     if can_change:
         for item in items:
@@ -191,7 +192,7 @@ def detail(request, pk: int):
             "pathway": pathway,
             "person": pathway.person,
             "timeline": items,
-            "assignees": access.assignees([pathway]).get(pathway.pk, []),
+            "assignees": assignees,
             "can_change": can_change,
             "can_assign": is_coordinator and can_change,
             "assign_form": AssignForm() if is_coordinator and can_change else None,

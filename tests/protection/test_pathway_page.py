@@ -196,7 +196,7 @@ def test_the_timeline_runs_a_constant_number_of_queries(operator, django_assert_
 def test_the_page_runs_a_constant_number_of_queries(op_client, pathway, django_assert_max_num_queries, rows):
     for _ in range(rows):
         _fill(pathway)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(23):
         response = op_client.get(_url(pathway))
     assert len(response.context["timeline"]) == 1 + 11 * rows
 
