@@ -141,10 +141,27 @@ class Writer:
         self.pg = connection.vendor == "postgresql"
         self.tables: dict[type[models.Model], Table] = {}
 
+        self.dropped: list[str] = []
+
     def table(self, model) -> Table:
         if model not in self.tables:
             self.tables[model] = Table(model, self)
+            if self.pg:
+                self._drop_indexes(model._meta.db_table)
         return self.tables[model]
+
+    def _drop_indexes(self, table: str) -> None:
+        """Drop the plain (non-unique) indexes of a table for the load: building them once afterwards is much
+        faster than maintaining them row by row. Unique and primary-key indexes stay (they are constraints)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
+                [connection.ops.quote_name(table)],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                self.dropped.append(definition)
 
     def write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         qn = connection.ops.quote_name
@@ -177,6 +194,12 @@ class Writer:
             t.flush()
         models_ = [m for m in self.tables if isinstance(m._meta.pk, models.AutoField)]
         with connection.cursor() as cursor:
+            if self.dropped:
+                # Deferred foreign-key checks still pending (when the triggers ran) must fire before CREATE INDEX.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for definition in self.dropped:
+                cursor.execute(definition)
             for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                 cursor.execute(sql)
         return {m._meta.label: t.count for m, t in self.tables.items()}
