@@ -185,13 +185,14 @@ def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorC
     ):
         rows[r["user"]].pathways[r["content_object__phase"]] = r["n"]
 
-    # Two queries, one per kind of record: a referral with no interview held cannot be long in assessment
+    # Two queries, one per kind of record, each driven by the (few) overdue records: an IN over a UNION, where
+    # an OR of two INs made PostgreSQL filter every assignment row against both lists (bench/README.md). a referral with no interview held cannot be long in assessment
     # (that counts from the first interview held), so one CASE names its reason; a pathway may have both.
-    no_interview = referrals_without_interview(now).values("pk")
-    long_assessment = referrals_long_in_assessment(now).values("pk")
+    no_interview = referrals_without_interview(now).order_by().values("pk")
+    long_assessment = referrals_long_in_assessment(now).order_by().values("pk")
     referral_items = []
     for user_pk, pk, code, no_interview_yet in (
-        referral_rows.filter(Q(content_object__in=no_interview) | Q(content_object__in=long_assessment))
+        referral_rows.filter(content_object__in=no_interview.union(long_assessment, all=True))
         .annotate(no_interview_yet=Q(content_object__in=no_interview))
         .values_list("user", "content_object", "content_object__person__case_code", "no_interview_yet")
     ):
@@ -199,11 +200,11 @@ def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorC
         referral_items.append((not no_interview_yet, code, kind, user_pk, pk))
     for _order, code, kind, user_pk, pk in sorted(referral_items):
         rows[user_pk].overdue.append(OverdueItem(kind=kind, model="referral", pk=pk, case_code=code))
-    permit = pathways_with_permit_expiring(today).values("pk")
-    goal = pathways_with_goal_overdue(today).values("pk")
+    permit = pathways_with_permit_expiring(today).order_by().values("pk")
+    goal = pathways_with_goal_overdue(today).order_by().values("pk")
     pathway_items = []
     for user_pk, pk, code, due_permit, due_goal in (
-        pathway_rows.filter(Q(content_object__in=permit) | Q(content_object__in=goal))
+        pathway_rows.filter(content_object__in=permit.union(goal, all=True))
         .annotate(due_permit=Q(content_object__in=permit), due_goal=Q(content_object__in=goal))
         .values_list("user", "content_object", "content_object__person__case_code", "due_permit", "due_goal")
     ):
