@@ -199,14 +199,21 @@ def assignees(records) -> dict[int, list]:
 
 
 def assigned_to(model: type[M], user) -> QuerySet[M]:
-    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored.
+    """Records explicitly assigned to ``user`` ("my referrals"), global permissions ignored, whether or not
+    she is still active (a coordinator looks for a departed operator's records to reassign them).
 
-    They are exactly the records she holds the object permission ``view_`` on, so they need no second filter
-    through ``visible`` (whose OR of user and group permissions makes PostgreSQL scan the whole table).
+    They are exactly the records she holds the object permission ``view_`` on: for her own lists they need no
+    second filter through ``visible`` (whose OR of user and group permissions makes PostgreSQL scan the whole
+    table); see ``mine``.
     """
+    return model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object"))
+
+
+def mine(model: type[M], user) -> QuerySet[M]:
+    """The records assigned to ``user`` herself, for her own lists: nothing once she is inactive."""
     if not user.is_authenticated or not user.is_active:
         return model._default_manager.none()
-    return model._default_manager.filter(pk__in=_view_rows(model).filter(user=user).values("content_object"))
+    return assigned_to(model, user)
 
 
 def operators_assignable() -> QuerySet:

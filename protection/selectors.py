@@ -95,7 +95,7 @@ def with_due(qs: QuerySet[ProtectionPathway], *, today: datetime.date | None = N
 
 def pathways_for(user, *, mine: bool) -> QuerySet[ProtectionPathway]:
     """Pathways for a list page: the user's own (``mine``) or all she may see, with what is due."""
-    qs = access.assigned_to(ProtectionPathway, user) if mine else access.visible(ProtectionPathway, user)
+    qs = access.mine(ProtectionPathway, user) if mine else access.visible(ProtectionPathway, user)
     return with_due(qs).select_related("person")
 
 
