@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,16 +177,19 @@ def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -
     ):
         rows[r["user"]].referrals[(r["content_object__status"], r["content_object__urgency"])] = r["n"]
 
-    # The month's interviews of the operators' referrals: an index probe (referral, held_at) per assignment row.
-    for r in (
-        referral_rows.filter(
-            content_object__interviews__held_at__gte=start,
-            content_object__interviews__held_at__lt=end,
-            content_object__interviews__status__in=HELD_STATUSES,
+    # The month's interviews of the operators' referrals: per assignment row, a count read from the index
+    # (referral, held_at) INCLUDE (status) alone; joining through the referral made PostgreSQL hash every
+    # referral of the service (bench/README.md).
+    per_referral = (
+        Interview.objects.filter(
+            referral=OuterRef("content_object"), held_at__gte=start, held_at__lt=end, status__in=HELD_STATUSES
         )
-        .values("user")
-        .annotate(n=Count("content_object__interviews", distinct=True))
-    ):
+        .order_by()
+        .values("referral")
+        .annotate(c=Count("referral"))
+        .values("c")
+    )
+    for r in referral_rows.annotate(c=Coalesce(Subquery(per_referral), 0)).values("user").annotate(n=Sum("c")):
         rows[r["user"]].interviews_this_month = r["n"]
 
     for r in (
@@ -210,7 +214,7 @@ def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -
     held = _held_interviews().filter(referral=OuterRef("content_object"))
     late = now - datetime.timedelta(days=settings.CASELOAD_NO_INTERVIEW_DAYS)
     urgent_late = now - datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
-    no_interview_q = Q(content_object__status__in=OPEN_STATUSES, no_held=True) & (
+    no_interview_q = Q(no_held=True) & (
         Q(content_object__received_at__lt=late)
         | Q(content_object__urgency=Referral.Urgency.IMMEDIATE, content_object__received_at__lt=urgent_late)
     )

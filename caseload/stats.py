@@ -229,7 +229,10 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     # 8. Referrals received, grouped by every single-valued breakdown at once.
     referral_fields = ("referring_body__kind", "month", "channel", "urgency", "outcome")
     referral_groups = list(
-        referrals.annotate(month=TruncMonth("received_at")).values(*referral_fields).annotate(n=Count("id")).order_by()
+        referrals.annotate(month=TruncMonth("received_at"))
+        .values(*referral_fields)
+        .annotate(n=Count("*"))  # not "id": the covering index on received_at then holds every column read
+        .order_by()
     )
     contacts = sum(g["n"] for g in referral_groups)
     by_referral = _marginals(referral_groups, referral_fields)
