@@ -238,8 +238,19 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     by_referral = _marginals(referral_groups, referral_fields)
 
     # 9. Forms of exploitation (a referral may have several: its own query).
-    exploitation_rows = _rows(
-        referrals, "exploitation_forms__code", _choices(ExploitationForm.Code.choices), keep_null=False
+    # Counted on the link table: a referral has each form at most once (unique pair), so no DISTINCT.
+    exploitation_rows = _tally_rows(
+        {
+            g["exploitationform__code"]: g["n"]
+            for g in Referral.exploitation_forms.through.objects.filter(
+                referral__received_at__gte=low, referral__received_at__lt=high
+            )
+            .values("exploitationform__code")
+            .annotate(n=Count("*"))
+            .order_by()
+        },
+        _choices(ExploitationForm.Code.choices),
+        keep_null=False,
     )
 
     # 10. People with a referral received in the period (each once), by gender, age band, nationality and minority.
