@@ -190,7 +190,13 @@ def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -
         .annotate(c=Count("referral"))
         .values("c")
     )
-    for r in referral_rows.annotate(c=Coalesce(Subquery(per_referral), 0)).values("user").annotate(n=Sum("c")):
+    month_held = Interview.objects.filter(held_at__gte=start, held_at__lt=end, status__in=HELD_STATUSES)
+    for r in (
+        referral_rows.filter(content_object__in=month_held.values("referral"))
+        .annotate(c=Coalesce(Subquery(per_referral), 0))
+        .values("user")
+        .annotate(n=Sum("c"))
+    ):
         rows[r["user"]].interviews_this_month = r["n"]
 
     for r in (
