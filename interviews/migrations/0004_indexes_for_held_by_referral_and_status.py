@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0003_interview_held_at_index'),
-        ('partners', '0003_partner_name_unique_message'),
-        ('referrals', '0004_indexes_for_open_and_period_referrals'),
+        ("interviews", "0003_interview_held_at_index"),
+        ("partners", "0003_partner_name_unique_message"),
+        ("referrals", "0004_indexes_for_open_and_period_referrals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['referral', 'held_at'], include=('status',), name='interview_referral_held'),
+            model_name="interview",
+            index=models.Index(fields=["referral", "held_at"], include=("status",), name="interview_referral_held"),
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['status', 'held_at'], name='interview_status_held'),
+            model_name="interview",
+            index=models.Index(fields=["status", "held_at"], name="interview_status_held"),
         ),
     ]

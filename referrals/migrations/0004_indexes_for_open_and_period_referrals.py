@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0003_partner_name_unique_message'),
-        ('referrals', '0003_person_name_keys'),
+        ("partners", "0003_partner_name_unique_message"),
+        ("referrals", "0003_person_name_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'interview_scheduled', 'in_assessment'])), fields=['id'], include=('status', 'urgency', 'received_at', 'person'), name='referral_open_covering'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("status__in", ["new", "assigned", "interview_scheduled", "in_assessment"])),
+                fields=["id"],
+                include=("status", "urgency", "received_at", "person"),
+                name="referral_open_covering",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['received_at'], include=('referring_body', 'channel', 'urgency', 'outcome', 'person'), name='referral_received_covering'),
+            model_name="referral",
+            index=models.Index(
+                fields=["received_at"],
+                include=("referring_body", "channel", "urgency", "outcome", "person"),
+                name="referral_received_covering",
+            ),
         ),
     ]
