@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from protection.models import PlanGoal, ProtectionPathway, ResidencePermit
 from referrals.models import Referral
 
 ASSESSMENT_DAYS = 30
+OVERDUE_SHOWN = 5  # overdue records listed per operator on the dashboard; the rest on her own page
 PERMIT_DAYS = 30
 
 
@@ -76,11 +79,25 @@ class OperatorCaseload:
             for s in OPEN_STATUSES
         ]
 
+    def overdue_counts(self) -> list[tuple[str, int]]:
+        """(label, number of records) for each kind of overdue item this operator has."""
+        counts: dict[str, int] = {}
+        for item in self.overdue:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        return [(Overdue.LABELS[kind], n) for kind, n in counts.items()]
+
+    def overdue_first(self) -> list[OverdueItem]:
+        return self.overdue[:OVERDUE_SHOWN]
+
+    def overdue_more(self) -> int:
+        return max(0, len(self.overdue) - OVERDUE_SHOWN)
+
     def pathway_cells(self) -> list[int]:
         return [self.pathways.get(p, 0) for p in ProtectionPathway.Phase.values]
 
 
 OPEN_STATUSES = [s for s in Referral.Status.values if s != Referral.Status.CLOSED]
+HELD_STATUSES = [s for s in Interview.Status.values if s != Interview.Status.SCHEDULED]
 
 
 def _month_bounds(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
@@ -135,15 +152,24 @@ def pathways_with_goal_overdue(today: datetime.date | None = None) -> QuerySet[P
     return ProtectionPathway.objects.filter(ended_on__isnull=True).filter(Exists(goals))
 
 
-def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorCaseload]:
-    """One row per assignable operator; seven queries whatever the number of operators and records."""
+def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -> list[OperatorCaseload]:
+    """One row per operator (``operators``: a page of them; default every assignable operator).
+
+    Six queries whatever the number of operators and records; each is driven by the assignment rows of the
+    given operators (the guardian index starts with ``user_id``), so a page of 25 operators reads the same
+    share of the data however large the service (bench/README.md).
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = _month_bounds(now)
-    rows = {op.pk: OperatorCaseload(operator=op) for op in access.operators_assignable()}
+    if operators is None:
+        operators = access.operators_assignable()
+    rows = {op.pk: OperatorCaseload(operator=op) for op in operators}
+    if not rows:
+        return []
 
-    referral_rows = access.assignee_pairs(Referral).filter(user__in=rows.keys())
-    pathway_rows = access.assignee_pairs(ProtectionPathway).filter(user__in=rows.keys())
+    referral_rows = access.assignee_pairs(Referral).filter(user__in=list(rows))
+    pathway_rows = access.assignee_pairs(ProtectionPathway).filter(user__in=list(rows))
 
     for r in (
         referral_rows.filter(content_object__status__in=OPEN_STATUSES)
@@ -152,19 +178,22 @@ def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorC
     ):
         rows[r["user"]].referrals[(r["content_object__status"], r["content_object__urgency"])] = r["n"]
 
-    # Driven from the month's interviews (index on held_at), then the assignment rows of their referrals: joining
-    # every assignment row to its interviews instead reads the whole permission table (see bench/README.md).
-    held = _held_interviews().filter(held_at__gte=start, held_at__lt=end)
+    # The month's interviews of the operators' referrals: per assignment row, a count read from the index
+    # (referral, held_at) INCLUDE (status) alone; joining through the referral made PostgreSQL hash every
+    # referral of the service (bench/README.md).
     per_referral = (
-        held.filter(referral=OuterRef("content_object"))
+        Interview.objects.filter(
+            referral=OuterRef("content_object"), held_at__gte=start, held_at__lt=end, status__in=HELD_STATUSES
+        )
         .order_by()
         .values("referral")
-        .annotate(c=Count("pk"))
+        .annotate(c=Count("referral"))
         .values("c")
     )
+    month_held = Interview.objects.filter(held_at__gte=start, held_at__lt=end, status__in=HELD_STATUSES)
     for r in (
-        referral_rows.filter(content_object__in=held.values("referral"))
-        .annotate(c=Subquery(per_referral))
+        referral_rows.filter(content_object__in=month_held.values("referral"))
+        .annotate(c=Coalesce(Subquery(per_referral), 0))
         .values("user")
         .annotate(n=Sum("c"))
     ):
@@ -172,7 +201,7 @@ def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorC
 
     for r in (
         access.assignee_pairs(GroupSession)
-        .filter(user__in=rows.keys(), content_object__held_at__gte=start, content_object__held_at__lt=end)
+        .filter(user__in=list(rows), content_object__held_at__gte=start, content_object__held_at__lt=end)
         .values("user")
         .annotate(n=Count("content_object", distinct=True))
     ):
@@ -185,27 +214,64 @@ def caseload_by_operator(now: datetime.datetime | None = None) -> list[OperatorC
     ):
         rows[r["user"]].pathways[r["content_object__phase"]] = r["n"]
 
-    # Two queries, one per kind of record, each driven by the (few) overdue records: an IN over a UNION, where
-    # an OR of two INs made PostgreSQL filter every assignment row against both lists (bench/README.md). a referral with no interview held cannot be long in assessment
-    # (that counts from the first interview held), so one CASE names its reason; a pathway may have both.
-    no_interview = referrals_without_interview(now).order_by().values("pk")
-    long_assessment = referrals_long_in_assessment(now).order_by().values("pk")
+    # Overdue records: two queries, one per kind of record, each over the given operators' open records only
+    # (the overdue conditions are EXISTS probes on each of them). A referral with no interview held cannot be
+    # long in assessment (that counts from the first interview held), so one flag names its reason; a pathway
+    # may have both.
+    held = _held_interviews().filter(referral=OuterRef("content_object"))
+    late = now - datetime.timedelta(days=settings.CASELOAD_NO_INTERVIEW_DAYS)
+    urgent_late = now - datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
+    assessed_since = (
+        _held_interviews()
+        .filter(referral=OuterRef("content_object"))
+        .order_by()
+        .values("referral")
+        .annotate(first=Min("held_at"))
+        .values("first")
+    )
+    # One CASE names the reason: its conditions on the referral come first and the interview probes only after
+    # them, and being one expression over both tables it cannot be pushed down to every assignment row (an OR
+    # of the two probes was, closed referrals included: bench/README.md).
+    reason = Case(
+        When(
+            (
+                Q(content_object__received_at__lt=late)
+                | Q(content_object__urgency=Referral.Urgency.IMMEDIATE, content_object__received_at__lt=urgent_late)
+            )
+            & ~Exists(held),
+            then=Value(Overdue.NO_INTERVIEW),
+        ),
+        When(
+            Q(content_object__status=Referral.Status.IN_ASSESSMENT)
+            & Q(LessThan(Subquery(assessed_since), now - datetime.timedelta(days=ASSESSMENT_DAYS))),
+            then=Value(Overdue.LONG_ASSESSMENT),
+        ),
+        default=None,
+        output_field=CharField(),
+    )
     referral_items = []
-    for user_pk, pk, code, no_interview_yet in (
-        referral_rows.filter(content_object__in=no_interview.union(long_assessment, all=True))
-        .annotate(no_interview_yet=Q(content_object__in=no_interview))
-        .values_list("user", "content_object", "content_object__person__case_code", "no_interview_yet")
+    for user_pk, pk, code, kind in (
+        referral_rows.filter(content_object__status__in=OPEN_STATUSES)
+        .annotate(reason=reason)
+        .filter(reason__isnull=False)
+        .values_list("user", "content_object", "content_object__person__case_code", "reason")
     ):
-        kind = Overdue.NO_INTERVIEW if no_interview_yet else Overdue.LONG_ASSESSMENT
-        referral_items.append((not no_interview_yet, code, kind, user_pk, pk))
+        referral_items.append((kind != Overdue.NO_INTERVIEW, code, kind, user_pk, pk))
     for _order, code, kind, user_pk, pk in sorted(referral_items):
         rows[user_pk].overdue.append(OverdueItem(kind=kind, model="referral", pk=pk, case_code=code))
-    permit = pathways_with_permit_expiring(today).order_by().values("pk")
-    goal = pathways_with_goal_overdue(today).order_by().values("pk")
+    permits = ResidencePermit.objects.filter(
+        pathway=OuterRef("content_object"),
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=PERMIT_DAYS),
+    )
+    goals = PlanGoal.objects.filter(
+        pathway=OuterRef("content_object"), status=PlanGoal.Status.OPEN, target_date__lt=today
+    )
     pathway_items = []
     for user_pk, pk, code, due_permit, due_goal in (
-        pathway_rows.filter(content_object__in=permit.union(goal, all=True))
-        .annotate(due_permit=Q(content_object__in=permit), due_goal=Q(content_object__in=goal))
+        pathway_rows.filter(content_object__ended_on__isnull=True)
+        .annotate(due_permit=Exists(permits), due_goal=Exists(goals))
+        .filter(Q(due_permit=True) | Q(due_goal=True))
         .values_list("user", "content_object", "content_object__person__case_code", "due_permit", "due_goal")
     ):
         for kind, due in ((Overdue.PERMIT_EXPIRING, due_permit), (Overdue.GOAL_OVERDUE, due_goal)):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,17 +101,36 @@ def suppress(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id", keep_null: bool = True, by_key=False):
     """One GROUP BY query: [{"key", "label", "value"}], largest first (or in the order of the keys)."""
+    counts = {
+        item[field]: item["n"] for item in queryset.values(field).annotate(n=Count(count, distinct=True)).order_by()
+    }
+    return _tally_rows(counts, labels, keep_null=keep_null, by_key=by_key)
+
+
+def _tally_rows(counts: dict, labels: dict | None = None, *, keep_null: bool = True, by_key=False) -> list[dict]:
+    """Counts by key (from SQL) as rows: [{"key", "label", "value"}], largest first (or in the order of the keys)."""
     result = []
-    for item in queryset.values(field).annotate(n=Count(count, distinct=True)).order_by():
-        key = item[field]
-        if key is None and not keep_null:
+    for key, n in counts.items():
+        if not n or (key is None and not keep_null):
             continue
         key = "" if key is None else key
         label = (labels or {}).get(key, key if key != "" else _("not recorded"))
-        result.append({"key": str(key), "label": str(label), "value": item["n"]})
+        result.append({"key": str(key), "label": str(label), "value": n})
     if by_key:
         return sorted(result, key=lambda r: r["key"])
     return sorted(result, key=lambda r: (-r["value"], r["label"]))
+
+
+def _marginals(groups: list[dict], fields: tuple[str, ...], measure: str = "n") -> dict[str, dict]:
+    """Per field, the sum of ``measure`` by value, from rows grouped by every field at once (one query).
+
+    Each record is in exactly one group (the fields are single-valued), so each marginal is exact.
+    """
+    out: dict[str, dict] = {f: {} for f in fields}
+    for row in groups:
+        for f in fields:
+            out[f][row[f]] = out[f].get(row[f], 0) + (row[measure] or 0)
+    return out
 
 
 def _breakdown(key: str, title: str, rows: list[dict], *, additive: bool = True) -> dict:
@@ -134,16 +153,19 @@ def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime
 
 
 def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Raw counts for [start, end]; never shown as they are: ``statistics`` suppresses them."""
+    """Raw counts for [start, end]; never shown as they are: ``statistics`` suppresses them.
+
+    Ten queries whatever the period: each population is read once, grouped by all its single-valued
+    breakdowns together (the marginals are summed here), with conditional counts for the SIRIT stages.
+    """
     from ceis.partners.models import PartnerBody
-    from groups.models import AttendanceRow, GroupSession
+    from groups.models import GroupSession
     from interviews.models import Interview
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
     from referrals.models import ExploitationForm, Person, Referral
 
     low, high = _bounds(start, end)
     referrals = Referral.objects.filter(received_at__gte=low, received_at__lt=high)
-    people = Person.objects.filter(referrals__received_at__gte=low, referrals__received_at__lt=high)
     year = end.year
     age_band = Case(
         When(birth_year__isnull=True, then=Value("unknown")),
@@ -161,26 +183,92 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         "unknown": _("unknown"),
     }
     nationality_labels = {code: name for code, name in countries}
+
+    # 1. Interviews completed in the period (index on held_at).
     interviews_held = Interview.objects.filter(
         status=Interview.Status.COMPLETED, held_at__gte=low, held_at__lt=high
     ).count()
-    sessions = GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
-    sessions_count = sessions.count()
-    reached = AttendanceRow.objects.filter(session__in=sessions).aggregate(n=Sum("count"))["n"]
+
+    # 2. Group sessions by host centre, with the people reached (each attendance row joins one session).
+    session_groups = list(
+        GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
+        .values("host_centre__name")
+        .annotate(n=Count("id", distinct=True), reached=Sum("attendance__count"))
+        .order_by()
+    )
+    sessions_count = sum(g["n"] for g in session_groups)
+    reached = sum(g["reached"] or 0 for g in session_groups)
+
+    # 3. Pathways: open in the period, closed in it, and the SIRIT stages, grouped by phase, basis and reason.
     active = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    pathways = ProtectionPathway.objects.filter(active)
-    closed = ProtectionPathway.objects.filter(ended_on__gte=start, ended_on__lte=end)
+    closed_q = Q(ended_on__gte=start, ended_on__lte=end)
+    new_q = Q(started_on__gte=start, started_on__lte=end)
+    ongoing_q = Q(started_on__lt=start) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    pathway_groups = list(
+        ProtectionPathway.objects.filter(active | closed_q | new_q | ongoing_q)
+        .values("phase", "legal_basis", "closure_reason")
+        .annotate(
+            open=Count("id", filter=active),
+            closed=Count("id", filter=closed_q),
+            new=Count("id", filter=new_q),
+            ongoing=Count("id", filter=ongoing_q),
+        )
+        .order_by()
+    )
+    sirit = {k: sum(g[k] for g in pathway_groups) for k in ("new", "ongoing", "closed")}
+    open_by = _marginals(pathway_groups, ("phase", "legal_basis"), "open")
+    closed_by = _marginals(pathway_groups, ("closure_reason",), "closed")
+
+    # 4-7. Accommodation, literacy, training and jobs overlapping the period.
     overlapping = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
     literacy = LiteracyCourse.objects.filter(overlapping).annotate(
         got=Case(When(certificate=True, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
-    jobs = JobPlacement.objects.filter(overlapping)
-    sirit = ProtectionPathway.objects.aggregate(
-        new=Count("id", filter=Q(started_on__gte=start, started_on__lte=end)),
-        ongoing=Count("id", filter=Q(started_on__lt=start) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))),
-        follow_up=Count("id", filter=Q(ended_on__gte=start, ended_on__lte=end)),
+    jobs_rows = _rows(JobPlacement.objects.filter(overlapping), "outcome", _choices(JobPlacement.Outcome.choices))
+
+    # 8. Referrals received, grouped by every single-valued breakdown at once.
+    referral_fields = ("referring_body__kind", "month", "channel", "urgency", "outcome")
+    referral_groups = list(
+        referrals.annotate(month=TruncMonth("received_at"))
+        .values(*referral_fields)
+        .annotate(n=Count("*"))  # not "id": the covering index on received_at then holds every column read
+        .order_by()
     )
-    contacts = referrals.count()
+    contacts = sum(g["n"] for g in referral_groups)
+    by_referral = _marginals(referral_groups, referral_fields)
+
+    # 9. Forms of exploitation (a referral may have several: its own query).
+    # Counted on the link table: a referral has each form at most once (unique pair), so no DISTINCT.
+    exploitation_rows = _tally_rows(
+        {
+            g["exploitationform__code"]: g["n"]
+            for g in Referral.exploitation_forms.through.objects.filter(
+                referral__received_at__gte=low, referral__received_at__lt=high
+            )
+            .values("exploitationform__code")
+            .annotate(n=Count("*"))
+            .order_by()
+        },
+        _choices(ExploitationForm.Code.choices),
+        keep_null=False,
+    )
+
+    # 10. People with a referral received in the period (each once), by gender, age band, nationality and minority.
+    person_groups = list(
+        Person.objects.filter(Exists(referrals.filter(person=OuterRef("pk"))))
+        .annotate(
+            band=age_band,
+            is_minor=Case(
+                When(Q(minor=True) | Q(birth_year__gt=year - 18), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("gender", "band", "nationality", "is_minor")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_person = _marginals(person_groups, ("gender", "band", "nationality", "is_minor"))
 
     return {
         "from": start.isoformat(),
@@ -195,8 +283,12 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _figure("assessments", _("Assessments (interviews completed)"), interviews_held),
                     _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
                     _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing"), sirit["ongoing"]),
-                    _figure("social_inclusion", _("Social inclusion (job placements active)"), jobs.count()),
-                    _figure("follow_up", _("Follow-up (pathways closed)"), sirit["follow_up"]),
+                    _figure(
+                        "social_inclusion",
+                        _("Social inclusion (job placements active)"),
+                        sum(r["value"] for r in jobs_rows),
+                    ),
+                    _figure("follow_up", _("Follow-up (pathways closed)"), sirit["closed"]),
                 ],
             },
             {
@@ -207,36 +299,37 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _breakdown(
                         "referring_body_kind",
                         _("By kind of referring body"),
-                        _rows(referrals, "referring_body__kind", _choices(PartnerBody.Kind.choices)),
+                        _tally_rows(by_referral["referring_body__kind"], _choices(PartnerBody.Kind.choices)),
                     ),
                     _breakdown(
                         "month",
                         _("By month received"),
                         [
                             {**r, "key": r["key"][:7], "label": r["key"][:7]}
-                            for r in _rows(referrals.annotate(month=TruncMonth("received_at")), "month", by_key=True)
+                            for r in _tally_rows(by_referral["month"], by_key=True)
                         ],
                     ),
                     _breakdown(
-                        "channel", _("By channel"), _rows(referrals, "channel", _choices(Referral.Channel.choices))
+                        "channel",
+                        _("By channel"),
+                        _tally_rows(by_referral["channel"], _choices(Referral.Channel.choices)),
                     ),
                     _breakdown(
-                        "urgency", _("By urgency"), _rows(referrals, "urgency", _choices(Referral.Urgency.choices))
+                        "urgency",
+                        _("By urgency"),
+                        _tally_rows(by_referral["urgency"], _choices(Referral.Urgency.choices)),
                     ),
                     _breakdown(
                         "outcome",
                         _("By outcome of identification"),
-                        _rows(referrals, "outcome", {**_choices(Referral.Outcome.choices), "": _("not yet decided")}),
+                        _tally_rows(
+                            by_referral["outcome"], {**_choices(Referral.Outcome.choices), "": _("not yet decided")}
+                        ),
                     ),
                     _breakdown(
                         "exploitation",
                         _("Forms of exploitation (a referral may have several)"),
-                        _rows(
-                            referrals,
-                            "exploitation_forms__code",
-                            _choices(ExploitationForm.Code.choices),
-                            keep_null=False,
-                        ),
+                        exploitation_rows,
                         additive=False,
                     ),
                 ],
@@ -245,19 +338,17 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                 "key": "people",
                 "title": _("People referred"),
                 "figures": [
-                    _figure("people", _("People"), people.aggregate(n=Count("id", distinct=True))["n"]),
-                    _figure(
-                        "minors",
-                        _("Minors or presumed minors"),
-                        people.filter(Q(minor=True) | Q(birth_year__gt=year - 18)).aggregate(
-                            n=Count("id", distinct=True)
-                        )["n"],
-                    ),
+                    _figure("people", _("People"), sum(g["n"] for g in person_groups)),
+                    _figure("minors", _("Minors or presumed minors"), by_person["is_minor"].get(1, 0)),
                 ],
                 "breakdowns": [
-                    _breakdown("gender", _("By gender"), _rows(people, "gender", _choices(Person.Gender.choices))),
-                    _breakdown("age", _("By age band"), _rows(people.annotate(band=age_band), "band", age_labels)),
-                    _breakdown("nationality", _("By nationality"), _rows(people, "nationality", nationality_labels)),
+                    _breakdown(
+                        "gender", _("By gender"), _tally_rows(by_person["gender"], _choices(Person.Gender.choices))
+                    ),
+                    _breakdown("age", _("By age band"), _tally_rows(by_person["band"], age_labels)),
+                    _breakdown(
+                        "nationality", _("By nationality"), _tally_rows(by_person["nationality"], nationality_labels)
+                    ),
                 ],
             },
             {
@@ -272,7 +363,7 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _breakdown(
                         "host_centre",
                         _("Group sessions by host centre"),
-                        _rows(sessions, "host_centre__name"),
+                        _tally_rows({g["host_centre__name"]: g["n"] for g in session_groups}),
                     ),
                 ],
             },
@@ -284,17 +375,17 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _breakdown(
                         "phase",
                         _("Pathways open in the period, by phase"),
-                        _rows(pathways, "phase", _choices(ProtectionPathway.Phase.choices)),
+                        _tally_rows(open_by["phase"], _choices(ProtectionPathway.Phase.choices)),
                     ),
                     _breakdown(
                         "legal_basis",
                         _("Pathways open in the period, by legal basis"),
-                        _rows(pathways, "legal_basis", _choices(ProtectionPathway.LegalBasis.choices)),
+                        _tally_rows(open_by["legal_basis"], _choices(ProtectionPathway.LegalBasis.choices)),
                     ),
                     _breakdown(
                         "closure_reason",
                         _("Pathways closed in the period, by reason"),
-                        _rows(closed, "closure_reason", _choices(ProtectionPathway.ClosureReason.choices)),
+                        _tally_rows(closed_by["closure_reason"], _choices(ProtectionPathway.ClosureReason.choices)),
                     ),
                     _breakdown(
                         "accommodation",
@@ -315,11 +406,7 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                         _("Training by outcome"),
                         _rows(Training.objects.filter(overlapping), "outcome", _choices(Training.Outcome.choices)),
                     ),
-                    _breakdown(
-                        "jobs",
-                        _("Job placements by outcome"),
-                        _rows(jobs, "outcome", _choices(JobPlacement.Outcome.choices)),
-                    ),
+                    _breakdown("jobs", _("Job placements by outcome"), jobs_rows),
                 ],
             },
         ],

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,17 +18,38 @@ from ceis.accounts.decorators import role_required
 from protection.models import ProtectionPathway
 from referrals.models import Referral
 
+PAGE_SIZE = 25
+SORTS = ("name", "-name", "overdue")
+
 
 def _render_dashboard(request, form: ReassignForm, status: int = 200):
-    caseloads = selectors.caseload_by_operator()
-    # The assignable operators were just read for the caseloads: offer the same list, without a second query
-    # (the field still validates a POST against its queryset).
-    field = form.fields["operator"]
-    field.choices = [("", field.empty_label)] + [
-        (c.operator.pk, field.label_from_instance(c.operator)) for c in caseloads
-    ]
+    """A page of operators (25, by name or by overdue records, filtered by name) with their figures."""
+    operators = access.operators_assignable()
+    name = request.GET.get("q", "").strip()[:150]
+    if name:
+        operators = operators.filter(username__icontains=name)
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    if sort == "overdue":
+        # Ranking by what is overdue needs every (filtered) operator's figures: the same six queries, over
+        # all of them rather than a page; the default order reads one page only.
+        everyone = selectors.caseload_by_operator(operators=operators)
+        everyone.sort(key=lambda c: (-len(c.overdue), c.operator.username))
+        page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
+        caseloads = list(page.object_list)
+    else:
+        page = Paginator(operators.order_by(sort.replace("name", "username")), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        caseloads = selectors.caseload_by_operator(operators=list(page.object_list))
     context = {
         "caseloads": caseloads,
+        "page": page,
+        "query": urlencode({**({"q": name} if name else {}), **({"sort": sort} if sort != "name" else {})}),
+        "name": name,
+        "sort": sort,
+        "sorts": [("name", _("Name (A to Z)")), ("-name", _("Name (Z to A)")), ("overdue", _("Most overdue first"))],
         "statuses": [Referral.Status(s).label for s in selectors.OPEN_STATUSES],
         "urgencies": Referral.Urgency.labels,
         "phases": ProtectionPathway.Phase.labels,

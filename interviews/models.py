@@ -143,6 +143,10 @@ class Interview(models.Model):
             models.Index(fields=["scheduled_at"], name="interview_scheduled"),
             # interviews held in a month (caseload dashboard, statistics)
             models.Index(fields=["held_at"], name="interview_held"),
+            # the month's interviews of an operator's referrals (caseload dashboard): one index probe each
+            models.Index(fields=["referral", "held_at"], include=["status"], name="interview_referral_held"),
+            # interviews completed in a period (statistics): a range of the index
+            models.Index(fields=["status", "held_at"], name="interview_status_held"),
         ]
 
     def __str__(self) -> str:

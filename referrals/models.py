@@ -308,6 +308,19 @@ class Referral(models.Model):
             models.Index(fields=["status", "-received_at"], name="referral_status_received"),
             models.Index(fields=["urgency", "-received_at"], name="referral_urgency_received"),
             models.Index(fields=["referring_body", "-received_at"], name="referral_body_received"),
+            # caseload dashboard: open referrals of a page of operators, read from the index alone
+            models.Index(
+                fields=["id"],
+                include=["status", "urgency", "received_at", "person"],
+                condition=models.Q(status__in=["new", "assigned", "interview_scheduled", "in_assessment"]),
+                name="referral_open_covering",
+            ),
+            # statistics for a period: the period's referrals with every single-valued breakdown
+            models.Index(
+                fields=["received_at"],
+                include=["referring_body", "channel", "urgency", "outcome", "person"],
+                name="referral_received_covering",
+            ),
         ]
 
     def __str__(self) -> str:

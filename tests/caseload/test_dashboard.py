@@ -83,7 +83,7 @@ def _fill(operators: int, records: int):
 def test_it_runs_a_bounded_number_of_queries(coord_client, django_assert_max_num_queries, operators, records):
     _fill(operators, records)
     coord_client.get(URL)  # warm the content-type and session caches: count the page's own queries
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         response = coord_client.get(URL)
     assert response.status_code == 200
 
@@ -113,3 +113,43 @@ def test_it_offers_every_active_operator_to_reassign_to(coord_client, operator, 
     for op in (operator, operator_b):
         assert f'<option value="{op.pk}">{op.username}</option>' in page
     assert "op_gone</option>" not in page
+
+
+def _sections(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<section class="card mb-3" id="operator-(\d+)"', page)
+
+
+def test_it_shows_25_operators_a_page(coord_client, db):
+    ops = [factories.OperatorFactory(username=f"op-{i:02d}") for i in range(27)]
+    first = coord_client.get(URL).content.decode()
+    assert _sections(first) == [str(op.pk) for op in ops[:25]]
+    assert "27 operatori/operatrici" in first
+    second = coord_client.get(URL, {"page": 2}).content.decode()
+    assert _sections(second) == [str(op.pk) for op in ops[25:]]
+
+
+def test_it_filters_operators_by_name(coord_client, caseload):
+    page = coord_client.get(URL, {"q": "_B"}).content.decode()
+    assert _sections(page) == [str(caseload.b.pk)]
+    assert "CL-LATE" not in page
+
+
+def test_it_orders_operators_by_name_or_by_overdue_records(coord_client, caseload):
+    a, b = str(caseload.a.pk), str(caseload.b.pk)
+    assert _sections(coord_client.get(URL, {"sort": "-name"}).content.decode()) == [b, a]
+    assert _sections(coord_client.get(URL, {"sort": "overdue"}).content.decode()) == [a, b]  # 5 overdue, then 1
+    assert _sections(coord_client.get(URL, {"sort": "nonsense"}).content.decode()) == [a, b]
+
+
+def test_it_counts_the_overdue_and_lists_the_first_five(coord_client, caseload):
+    from tests.caseload.conftest import _referral
+
+    _referral("CL-LATE2", [caseload.a], days=12)
+    page = coord_client.get(URL).content.decode()
+    # op_a: 3 without interview, 1 long in assessment, 1 permit, 1 goal = 6 overdue; 5 listed, a link for the rest
+    assert page.count(f'id="pick-{caseload.a.pk}-') == 5
+    assert "nessun colloquio ancora: <strong>3</strong>" in page
+    assert "e ancora 1 caso in ritardo: vedi tutti i casi aperti" in page
+    assert f'href="/caseload/operator/{caseload.a.pk}/"' in page

@@ -72,7 +72,7 @@ def _breakdown(data, key):
 
 
 def test_it_counts_what_was_computed_by_hand(fixture, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         raw = stats.collect(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     assert _figures(raw, "sirit") == {
         "contacts": 17,
@@ -178,4 +178,4 @@ def test_the_page_runs_as_many_queries_however_many_records(coord_client, db):
         )
         factories.PathwayFactory(started_on=datetime.date(2025, 5, 1))
     assert queries() == few
-    assert few <= 35
+    assert few <= 15
