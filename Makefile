@@ -11,7 +11,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN_ENV := DEBUG=1
 HOST ?= 127.0.0.1:8000
-PYTEST_ARGS ?=
+# Two processes (pytest-xdist): the suite fits the 2 cores of a CI machine; PYTEST_ARGS= runs it in one.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install lint check-deploy messages clean serve load
 
