@@ -80,3 +80,8 @@ AXE_VERSION ?= 4.14.1
 .PHONY: axe
 axe:
 	sh tests/browser/vendor/axe-core/refresh.sh $(AXE_VERSION)
+# Benchmark (PostgreSQL): seed N = 1 000 and N = 100 000 persons in two throw-away databases, time the main
+# pages, write bench/report.md and bench/report.json (BENCH_DATABASE_URL, BENCH_SIZES, BENCH_REQUESTS: bench/run.py).
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py

@@ -17,8 +17,15 @@ from referrals.models import Referral
 
 
 def _render_dashboard(request, form: ReassignForm, status: int = 200):
+    caseloads = selectors.caseload_by_operator()
+    # The assignable operators were just read for the caseloads: offer the same list, without a second query
+    # (the field still validates a POST against its queryset).
+    field = form.fields["operator"]
+    field.choices = [("", field.empty_label)] + [
+        (c.operator.pk, field.label_from_instance(c.operator)) for c in caseloads
+    ]
     context = {
-        "caseloads": selectors.caseload_by_operator(),
+        "caseloads": caseloads,
         "statuses": [Referral.Status(s).label for s in selectors.OPEN_STATUSES],
         "urgencies": Referral.Urgency.labels,
         "phases": ProtectionPathway.Phase.labels,

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "protection",
     "caseload",
     "privacy",
+    # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
+    "ceis.consent",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ceis import access
 from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
 from ceis.partners.models import PartnerBody
+from referrals.models import Referral
 
 from .models import Indicator, IndicatorAnswer, Interview
 
@@ -35,8 +36,11 @@ class _InterviewBase(forms.ModelForm):
     def __init__(self, *args, user, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.referral = referral
-        ids = [u.pk for u in access.assignees([referral]).get(referral.pk, [])] + [user.pk]
-        self.fields["operators_present"].queryset = get_user_model().objects.filter(pk__in=ids, is_active=True)
+        # The referral's assignees as a subquery, read with the choices themselves (one query, not two).
+        assigned = access.assignee_pairs(Referral).filter(content_object=referral).values("user")
+        self.fields["operators_present"].queryset = get_user_model().objects.filter(
+            Q(pk__in=assigned) | Q(pk=user.pk), is_active=True
+        )
         self.fields["operators_present"].label_from_instance = lambda u: u.get_full_name() or u.username
         if "operators_present" in self.fields and not self.instance.pk:
             self.initial.setdefault("operators_present", [user.pk])

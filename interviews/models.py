@@ -141,6 +141,8 @@ class Interview(models.Model):
         indexes = [
             models.Index(fields=["status", "scheduled_at"], name="interview_status_scheduled"),
             models.Index(fields=["scheduled_at"], name="interview_scheduled"),
+            # interviews held in a month (caseload dashboard, statistics)
+            models.Index(fields=["held_at"], name="interview_held"),
         ]
 
     def __str__(self) -> str:

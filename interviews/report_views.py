@@ -18,6 +18,7 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
+from ceis.consent.services import SharingRefused
 
 from . import reports
 from .report_forms import ReportForm, SentForm
@@ -56,16 +57,19 @@ def print_page(request, pk: int):
         return HttpResponseNotAllowed(["GET"])
     record_viewed(report)
     can_change = access.can_change(request.user, report.referral)
+    # Without her consent (or a legal basis) for this recipient the letter is not even built: nothing to print.
+    refusal = reports.report_refusal(report)
     return render(
         request,
         "interviews/report_print.html",
         {
             "report": report,
             "referral": report.referral,
-            "contents": reports.report_contents(report),
+            "refusal": refusal,
+            "contents": reports.report_contents(report) if refusal is None else None,
             "letter_date": report.sent_at or timezone.localdate(),
             "can_change": can_change,
-            "sent_form": _sent_form(report) if can_change else None,
+            "sent_form": _sent_form(report) if can_change and refusal is None else None,
         },
     )
 
@@ -83,9 +87,16 @@ def sent(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             reports.report_mark_sent(report=report, sent_at=form.cleaned_data["sent_at"], by=request.user)
+        except SharingRefused:
+            pass  # shown below with the way to record her consent or a legal basis
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Recorded as sent."))
             return redirect("reports:print", report.pk)
-    return render(request, "interviews/report_sent.html", {"form": form, "report": report, "referral": report.referral})
+    refusal = reports.report_refusal(report)
+    return render(
+        request,
+        "interviews/report_sent.html",
+        {"form": form, "report": report, "referral": report.referral, "refusal": refusal},
+    )

@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ceis import access
 from ceis.audit.services import acting_as
+from ceis.consent.models import Disclosure
+from ceis.consent.selectors import may_share, purpose_for
+from ceis.consent.services import SharingRefused, share_guard
 from referrals.models import Referral
 
 from .models import IndicatorAnswer, Interview, Report
@@ -108,6 +111,15 @@ def _indicator_profiles(referral: Referral) -> list[ListProfile]:
     return profiles_for(answers)
 
 
+def report_refusal(report: Report) -> SharingRefused | None:
+    """Why this report may not be printed for its recipient (no consent, no legal basis), or None if it may."""
+    person, recipient = report.referral.person, report.recipient
+    purpose = purpose_for(recipient)
+    if may_share(person, purpose, recipient) is not None:
+        return None
+    return SharingRefused(person=person, purpose=purpose, recipient=recipient)
+
+
 # Services
 
 
@@ -129,10 +141,23 @@ def report_save(*, form, by) -> Report:
 
 @transaction.atomic
 def report_mark_sent(*, report: Report, sent_at: datetime.date, by) -> Report:
-    """Record the date the report was sent, on the report and on its referral."""
+    """Record the date the report was sent, on the report and on its referral.
+
+    Sending it shares the person's data with the recipient: the consent gate
+    (``ceis.consent.services.share_guard``) refuses without her consent or a legal basis, and nothing is saved.
+    """
     if sent_at > timezone.localdate():
         raise ValidationError({"sent_at": SENT_IN_FUTURE})
     referral = Referral.objects.select_for_update().get(pk=report.referral_id)
+    share_guard(
+        person=report.referral.person,
+        purpose=purpose_for(report.recipient),
+        recipient=report.recipient,
+        action=Disclosure.Action.REPORT_SENT,
+        target=report,
+        by=by,
+        shared_on=sent_at,
+    )
     report.sent_at = sent_at
     referral.report_returned_at = sent_at
     with acting_as(by):

@@ -69,7 +69,10 @@ SECTIONS: list[Section] = [
     Section("diary", "protection.DiaryEntry", "pathway__person"),
     Section("restriction", "privacy.Restriction", "person"),
     Section("legal_hold", "privacy.LegalHold", "person"),
-    # Section("consents", "consent.Consent", "person"),  <- the consent records join here, one line.
+    Section("consents", "consent.Consent", "person", ("recipient__name", "notice__version")),
+    Section("consent_withdrawals", "consent.ConsentWithdrawal", "consent__person"),
+    Section("legal_bases_without_consent", "consent.LegalBasis", "person", ("recipient__name",)),
+    Section("disclosures", "consent.Disclosure", "person", ("recipient__name",)),
 ]
 
 # Who did what to which record: ids, actions and dates only.

@@ -50,6 +50,9 @@ SCRUBS: list[Scrub] = [
     Scrub("protection.Training", "pathway__person", {"qualification": ""}),
     Scrub("protection.JobPlacement", "pathway__person", {"employer": PLACEHOLDER}),
     Scrub("protection.DiaryEntry", "pathway__person", {"text": PLACEHOLDER}),
+    # Consent records are append-only for everyone else; erasure is the one sanctioned rewrite of their text.
+    Scrub("consent.Consent", "person", {"recipient_note": PLACEHOLDER, "interpreter": PLACEHOLDER}),
+    Scrub("consent.LegalBasis", "person", {"explanation": PLACEHOLDER}),
 ]
 
 # The person herself: names, contacts, documents and the full date of birth (the year stays).
@@ -88,7 +91,8 @@ def scrub_records(target: type[models.Model], ids) -> None:
     for scrub in SCRUBS:
         path = _path_to(scrub, target)
         if path is not None:
-            _rewrite(scrub.model_class._default_manager.filter(**{f"{path}__in": ids}), scrub.fields)
+            # A plain QuerySet: it bypasses managers that refuse updates (the append-only consent records).
+            _rewrite(models.QuerySet(scrub.model_class).filter(**{f"{path}__in": ids}), scrub.fields)
 
 
 def scrub_person(person) -> None:

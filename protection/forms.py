@@ -12,13 +12,14 @@ from django.utils.translation import pgettext_lazy
 
 from ceis import access
 from ceis.accounts import roles
+from ceis.consent.forms import receiving_body_field
 from ceis.forms import DateInput
 from ceis.partners.models import PartnerBody
 from referrals.models import Person
 from referrals.services import duplicate_candidates
 
 from .models import ProtectionPathway
-from .services import REASON_REQUIRED
+from .services import REASON_REQUIRED, RECEIVING_BODY_REQUIRED
 
 CHECK = {"class": "form-check-input"}
 
@@ -242,7 +243,14 @@ class CloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].initial = timezone.localdate()
-        self.helper = _helper(Layout(_row("ended_on", "closure_reason", width=6)))
+        self.fields["receiving_body"] = receiving_body_field()
+        self.helper = _helper(Layout(_row("ended_on", "closure_reason", width=6), _row("receiving_body", width=6)))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("closure_reason") == ProtectionPathway.ClosureReason.TRANSFERRED and not data.get("receiving_body"):
+            self.add_error("receiving_body", RECEIVING_BODY_REQUIRED)
+        return data
 
 
 class AssignForm(forms.Form):

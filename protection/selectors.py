@@ -8,17 +8,21 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
+    DateField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +33,6 @@ from ceis import access
 from .models import (
     Accommodation,
     DiaryEntry,
-    GoalReview,
     JobPlacement,
     LiteracyCourse,
     PhaseChange,
@@ -92,9 +95,7 @@ def with_due(qs: QuerySet[ProtectionPathway], *, today: datetime.date | None = N
 
 def pathways_for(user, *, mine: bool) -> QuerySet[ProtectionPathway]:
     """Pathways for a list page: the user's own (``mine``) or all she may see, with what is due."""
-    qs = access.assigned_to(ProtectionPathway, user) if mine else access.visible(ProtectionPathway, user)
-    if mine:
-        qs = access.visible(qs, user)
+    qs = access.mine(ProtectionPathway, user) if mine else access.visible(ProtectionPathway, user)
     return with_due(qs).select_related("person")
 
 
@@ -131,52 +132,69 @@ def _span(start, end) -> str:
     )
 
 
-def _phase_items(pathway) -> list[TimelineItem]:
+def _phase_items(changes) -> list[TimelineItem]:
     items, previous = [], None
     order = ProtectionPathway.Phase.values
-    for change in PhaseChange.objects.filter(pathway=pathway).order_by("changed_on", "id"):
-        label = ProtectionPathway.Phase(change.phase).label if change.phase in order else change.phase
+    for change in sorted(changes, key=lambda c: (c["d1"], c["pk"])):
+        phase = change["s1"]
+        label = ProtectionPathway.Phase(phase).label if phase in order else phase
         if previous is None:
             summary = _("Pathway opened in phase: %(phase)s") % {"phase": label}
-        elif order.index(change.phase) < order.index(previous):
+        elif order.index(phase) < order.index(previous):
             summary = _("Phase moved back to: %(phase)s (correction)") % {"phase": label}
         else:
             summary = _("Phase: %(phase)s") % {"phase": label}
-        previous = change.phase
-        items.append(TimelineItem(change.changed_on, "phase", _("phase change"), summary, pk=change.pk, rank=0))
+        previous = phase
+        items.append(TimelineItem(change["d1"], "phase", _("phase change"), summary, pk=change["pk"], rank=0))
     return items
 
 
-def _goal_items(pathway) -> list[TimelineItem]:
-    items = []
-    for goal in PlanGoal.objects.filter(pathway=pathway).order_by("id"):
-        parts = [f"{goal.get_area_display()}: “{truncatechars(goal.goal, 120)}”"]
-        if goal.target_date:
-            parts.append(_("target %(date)s") % {"date": _d(goal.target_date)})
-        parts.append(goal.get_status_display())
-        if not goal.agreed:
-            parts.append(_("not agreed with her"))
-        if goal.is_overdue:
-            parts.append(_("past its target date"))
-        items.append(
-            TimelineItem(
-                timezone.localdate(goal.created_at), "goal", _("plan goal"), " · ".join(parts), "goal", goal.pk, rank=1
+def _goal_and_review_items(pathway) -> list[TimelineItem]:
+    """Plan goals and their reviews in one query (a goal row per review, or one with no review)."""
+    items, goals = [], {}
+    rows = (
+        PlanGoal.objects.filter(pathway=pathway)
+        .values("pk", "area", "goal", "agreed", "target_date", "status", "created_at")
+        .annotate(review_pk=F("reviews__pk"), reviewed_on=F("reviews__reviewed_on"), review_note=F("reviews__note"))
+        .order_by("pk", "review_pk")
+    )
+    for row in rows:
+        goal = goals.get(row["pk"])
+        if goal is None:
+            goal = goals[row["pk"]] = PlanGoal(
+                pk=row["pk"],
+                area=row["area"],
+                goal=row["goal"],
+                agreed=row["agreed"],
+                target_date=row["target_date"],
+                status=row["status"],
+                created_at=row["created_at"],
             )
-        )
-    return items
-
-
-def _review_items(pathway) -> list[TimelineItem]:
-    items = []
-    reviews = GoalReview.objects.filter(goal__pathway=pathway).select_related("goal").order_by("id")
-    for review in reviews:
-        summary = _("Review of the goal on %(area)s: %(note)s") % {
-            "area": review.goal.get_area_display(),
-            "note": truncatechars(review.note, 160),
-        }
-        items.append(
-            TimelineItem(review.reviewed_on, "review", _("goal review"), summary, "goal", review.goal_id, rank=2)
-        )
+            parts = [f"{goal.get_area_display()}: “{truncatechars(goal.goal, 120)}”"]
+            if goal.target_date:
+                parts.append(_("target %(date)s") % {"date": _d(goal.target_date)})
+            parts.append(goal.get_status_display())
+            if not goal.agreed:
+                parts.append(_("not agreed with her"))
+            if goal.is_overdue:
+                parts.append(_("past its target date"))
+            items.append(
+                TimelineItem(
+                    timezone.localdate(goal.created_at),
+                    "goal",
+                    _("plan goal"),
+                    " · ".join(parts),
+                    "goal",
+                    goal.pk,
+                    rank=1,
+                )
+            )
+        if row["review_pk"] is not None:
+            summary = _("Review of the goal on %(area)s: %(note)s") % {
+                "area": goal.get_area_display(),
+                "note": truncatechars(row["review_note"], 160),
+            }
+            items.append(TimelineItem(row["reviewed_on"], "review", _("goal review"), summary, "goal", goal.pk, rank=2))
     return items
 
 
@@ -195,52 +213,53 @@ def _accommodation_items(pathway, *, show_secret: bool) -> list[TimelineItem]:
     return items
 
 
-def _literacy_items(pathway) -> list[TimelineItem]:
+def _literacy_items(courses) -> list[TimelineItem]:
     items = []
-    for course in LiteracyCourse.objects.filter(pathway=pathway).order_by("id"):
+    levels = dict(LiteracyCourse.Level.choices)
+    for course in courses:
         parts = [
-            f"{course.provider}: {course.get_level_start_display()} → {course.get_level_now_display()}",
-            _span(course.start, course.end),
+            f"{course['s1']}: {levels.get(course['s2'], course['s2'])} → {levels.get(course['s3'], course['s3'])}",
+            _span(course["d1"], course["d2"]),
         ]
-        if course.attendance_percent is not None:
-            parts.append(_("attendance %(n)s%%") % {"n": course.attendance_percent})
-        if course.certificate:
+        if course["n1"] is not None:
+            parts.append(_("attendance %(n)s%%") % {"n": course["n1"]})
+        if course["b1"]:
             parts.append(_("certificate obtained"))
         items.append(
             TimelineItem(
-                course.start, "literacy", _("literacy course"), " · ".join(parts), "literacy", course.pk, rank=4
+                course["d1"], "literacy", _("literacy course"), " · ".join(parts), "literacy", course["pk"], rank=4
             )
         )
     return items
 
 
-def _training_items(pathway) -> list[TimelineItem]:
+def _training_items(trainings) -> list[TimelineItem]:
     items = []
-    for training in Training.objects.filter(pathway=pathway).order_by("id"):
+    kinds, outcomes = dict(Training.Kind.choices), dict(Training.Outcome.choices)
+    for t in trainings:
         parts = [
-            f"{training.get_kind_display()}: {training.title}",
-            training.provider,
-            _span(training.start, training.end),
-            training.get_outcome_display(),
+            f"{kinds.get(t['s1'], t['s1'])}: {t['s2']}",
+            t["s3"],
+            _span(t["d1"], t["d2"]),
+            str(outcomes.get(t["s4"], t["s4"])),
         ]
-        if training.qualification:
-            parts.append(training.qualification)
-        items.append(
-            TimelineItem(training.start, "training", _("training"), " · ".join(parts), "training", training.pk, rank=5)
-        )
+        if t["s5"]:
+            parts.append(t["s5"])
+        items.append(TimelineItem(t["d1"], "training", _("training"), " · ".join(parts), "training", t["pk"], rank=5))
     return items
 
 
-def _job_items(pathway) -> list[TimelineItem]:
+def _job_items(jobs) -> list[TimelineItem]:
     items = []
-    for job in JobPlacement.objects.filter(pathway=pathway).order_by("id"):
-        parts = [f"{job.get_kind_display()}: {job.employer}"]
-        if job.sector:
-            parts.append(job.sector)
-        if job.hours_per_week:
-            parts.append(_("%(n)s hours a week") % {"n": job.hours_per_week})
-        parts += [_span(job.start, job.end), job.get_outcome_display()]
-        items.append(TimelineItem(job.start, "job", _("job placement"), " · ".join(parts), "job", job.pk, rank=6))
+    kinds, outcomes = dict(JobPlacement.Kind.choices), dict(JobPlacement.Outcome.choices)
+    for job in jobs:
+        parts = [f"{kinds.get(job['s1'], job['s1'])}: {job['s2']}"]
+        if job["s3"]:
+            parts.append(job["s3"])
+        if job["n1"]:
+            parts.append(_("%(n)s hours a week") % {"n": job["n1"]})
+        parts += [_span(job["d1"], job["d2"]), str(outcomes.get(job["s4"], job["s4"]))]
+        items.append(TimelineItem(job["d1"], "job", _("job placement"), " · ".join(parts), "job", job["pk"], rank=6))
     return items
 
 
@@ -275,31 +294,98 @@ def _permit_items(pathway, *, today: datetime.date) -> list[TimelineItem]:
     return items
 
 
-def _diary_items(pathway) -> list[TimelineItem]:
+def _diary_items(entries) -> list[TimelineItem]:
     return [
         TimelineItem(
-            entry.written_on, "diary", _("diary entry"), truncatechars(entry.text, 200), "diary", entry.pk, rank=8
+            entry["d1"], "diary", _("diary entry"), truncatechars(entry["t"], 200), "diary", entry["pk"], rank=8
         )
-        for entry in DiaryEntry.objects.filter(pathway=pathway).order_by("id")
+        for entry in entries
     ]
 
 
+# The records of a pathway whose columns fit one shape, read in one UNION ALL query: the diary first, so that
+# the text column is read (decrypted) as the diary's encrypted field; the others put an empty string there.
+_SHAPE = ("x_kind", "pk", "d1", "d2", "s1", "s2", "s3", "s4", "s5", "n1", "b1", "t")
+
+
+def _shaped(qs, kind: str, **columns) -> QuerySet:
+    blank = {
+        # typed NULLs: PostgreSQL resolves the branches of a UNION pairwise, an untyped NULL would become text
+        "d1": Cast(Value(None), DateField()),
+        "d2": Cast(Value(None), DateField()),
+        **{f"s{i}": Value("", output_field=CharField()) for i in range(1, 6)},
+        "n1": Cast(Value(None), IntegerField()),
+        "b1": Value(False, output_field=BooleanField()),
+        "t": Value("", output_field=TextField()),
+    }
+    blank.update(columns)
+    fields = {"x_kind": Value(kind, output_field=CharField()), "x_pk": F("pk"), **{k: blank[k] for k in _SHAPE[2:]}}
+    return qs.order_by().annotate(**fields).values_list(*fields)
+
+
+def _simple_records(pathway) -> dict[str, list[dict]]:
+    union = _shaped(DiaryEntry.objects.filter(pathway=pathway), "diary", d1=F("written_on"), t=F("text")).union(
+        _shaped(PhaseChange.objects.filter(pathway=pathway), "phase", d1=F("changed_on"), s1=F("phase")),
+        _shaped(
+            LiteracyCourse.objects.filter(pathway=pathway),
+            "literacy",
+            d1=F("start"),
+            d2=F("end"),
+            s1=F("provider"),
+            s2=F("level_start"),
+            s3=F("level_now"),
+            n1=F("attendance_percent"),
+            b1=F("certificate"),
+        ),  # fmt: skip
+        _shaped(
+            Training.objects.filter(pathway=pathway),
+            "training",
+            d1=F("start"),
+            d2=F("end"),
+            s1=F("kind"),
+            s2=F("title"),
+            s3=F("provider"),
+            s4=F("outcome"),
+            s5=F("qualification"),
+        ),  # fmt: skip
+        _shaped(
+            JobPlacement.objects.filter(pathway=pathway),
+            "job",
+            d1=F("start"),
+            d2=F("end"),
+            s1=F("kind"),
+            s2=F("employer"),
+            s3=F("sector"),
+            s4=F("outcome"),
+            n1=F("hours_per_week"),
+        ),  # fmt: skip
+        all=True,
+    )
+    records: dict[str, list[dict]] = {"diary": [], "phase": [], "literacy": [], "training": [], "job": []}
+    for row in union:
+        record = dict(zip(_SHAPE, row, strict=True))
+        records[record["x_kind"]].append(record)
+    for rows in records.values():
+        rows.sort(key=lambda r: r["pk"])
+    return records
+
+
 def timeline(pathway: ProtectionPathway, *, show_secret: bool = False) -> list[TimelineItem]:
-    """Everything beneath the pathway, merged in date order: one query per kind of record.
+    """Everything beneath the pathway, merged in date order, in four queries whatever the number of records.
 
     The caller has already fetched ``pathway`` through ``ceis.access``; ``show_secret`` is true only
     for the pathway's assigned operators, and only then is an accommodation's secret address read.
     """
     today = timezone.localdate()
+    simple = _simple_records(pathway)
     items = [
-        *_phase_items(pathway),
-        *_goal_items(pathway),
-        *_review_items(pathway),
+        *_phase_items(simple["phase"]),
+        *_goal_and_review_items(pathway),
         *_accommodation_items(pathway, show_secret=show_secret),
-        *_literacy_items(pathway),
-        *_training_items(pathway),
-        *_job_items(pathway),
+        *_literacy_items(simple["literacy"]),
+        *_training_items(simple["training"]),
+        *_job_items(simple["job"]),
         *_permit_items(pathway, today=today),
-        *_diary_items(pathway),
+        *_diary_items(simple["diary"]),
     ]
     return sorted(items, key=lambda item: item.sort_key)

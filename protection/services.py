@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ceis import access
 from ceis.audit.services import acting_as
+from ceis.consent.models import Disclosure
+from ceis.consent.selectors import purpose_for
+from ceis.consent.services import share_guard
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from ceis.partners.models import PartnerBody
@@ -47,6 +50,7 @@ END_IN_FUTURE = _("The pathway cannot end in the future.")
 END_BEFORE_START = _("The pathway cannot end before it started.")
 END_BEFORE_LAST_PHASE = _("The pathway cannot end before its last phase change (%(date)s).")
 REASON_REQUIRED = _("Give the reason the pathway closed.")
+RECEIVING_BODY_REQUIRED = _("Give the body the person is referred or transferred to.")
 
 PHASE_ORDER = list(ProtectionPathway.Phase.values)
 
@@ -189,8 +193,19 @@ def is_backwards(current: str, new: str) -> bool:
 
 
 @transaction.atomic
-def pathway_close(*, pathway: ProtectionPathway, ended_on: datetime.date | None, closure_reason: str, by):
-    """Close an open pathway with its end date and the reason, both required."""
+def pathway_close(
+    *,
+    pathway: ProtectionPathway,
+    ended_on: datetime.date | None,
+    closure_reason: str,
+    receiving_body: PartnerBody | None = None,
+    by,
+):
+    """Close an open pathway with its end date and the reason, both required.
+
+    Closing by transfer names the receiving body and passes the consent gate
+    (``ceis.consent.services.share_guard``): without her consent or a legal basis nothing is saved.
+    """
     pathway = ProtectionPathway.objects.select_for_update().get(pk=pathway.pk)
     if not pathway.is_open:
         raise ValidationError(PATHWAY_CLOSED)
@@ -207,8 +222,20 @@ def pathway_close(*, pathway: ProtectionPathway, ended_on: datetime.date | None,
             errors["ended_on"] = [END_BEFORE_LAST_PHASE % {"date": _date(last.changed_on)}]
     if closure_reason not in ProtectionPathway.ClosureReason.values:
         errors["closure_reason"] = [REASON_REQUIRED]
+    elif closure_reason == ProtectionPathway.ClosureReason.TRANSFERRED and receiving_body is None:
+        errors["receiving_body"] = [RECEIVING_BODY_REQUIRED]
     if errors:
         raise ValidationError(errors)
+    if closure_reason == ProtectionPathway.ClosureReason.TRANSFERRED:
+        share_guard(
+            person=pathway.person,
+            purpose=purpose_for(receiving_body),
+            recipient=receiving_body,
+            action=Disclosure.Action.PATHWAY_CLOSED,
+            target=pathway,
+            by=by,
+            shared_on=ended_on,
+        )
     pathway.ended_on = ended_on
     pathway.closure_reason = closure_reason
     with acting_as(by):

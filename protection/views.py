@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import permissions_or_404, role_required
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
+from ceis.consent.services import SharingRefused
 from referrals.models import Referral
 
 from . import selectors, services
@@ -156,12 +158,16 @@ def _part_url(name: str, **kwargs) -> str:
 
 @role_required(*CASE_ROLES)
 def detail(request, pk: int):
-    pathway = _pathway(request, pk)
-    record_viewed(pathway)
     user = request.user
-    can_change = access.can_change(user, pathway)
-    # The secret address: for the operators assigned to this pathway, on this page only.
-    show_secret = access.is_assigned(pathway, user)
+    # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
+    may_change = access.visible(ProtectionPathway, user, action="change").filter(pk=OuterRef("pk"))
+    qs = ProtectionPathway.objects.select_related("person", "referral", "transferred_from")
+    pathway = access.get_visible(qs.annotate(user_can_change=Exists(may_change)), user, pk=pk)
+    record_viewed(pathway)
+    can_change = pathway.user_can_change
+    assignees = access.assignees([pathway]).get(pathway.pk, [])
+    # The secret address: for the operators assigned to this pathway, on this page only (one query for both).
+    show_secret = any(a.pk == user.pk for a in assignees)
     items = selectors.timeline(pathway, show_secret=show_secret)
     if can_change:
         for item in items:
@@ -191,7 +197,7 @@ def detail(request, pk: int):
             "pathway": pathway,
             "person": pathway.person,
             "timeline": items,
-            "assignees": access.assignees([pathway]).get(pathway.pk, []),
+            "assignees": assignees,
             "can_change": can_change,
             "can_assign": is_coordinator and can_change,
             "assign_form": AssignForm() if is_coordinator and can_change else None,
@@ -236,15 +242,18 @@ def close(request, pk: int):
         messages.info(request, services.PATHWAY_CLOSED)
         return redirect("protection:detail", pathway.pk)
     form = CloseForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             services.pathway_close(pathway=pathway, **form.cleaned_data, by=request.user)
+        except SharingRefused as exc:
+            refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Pathway %(code)s closed.") % {"code": pathway.person.case_code})
             return redirect("protection:detail", pathway.pk)
-    return render(request, "protection/pathway_close.html", {"form": form, "pathway": pathway})
+    return render(request, "protection/pathway_close.html", {"form": form, "pathway": pathway, "refusal": refusal})
 
 
 @role_required(roles.COORDINATOR)

@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ceis.consent.forms import receiving_body_field
 from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput
 from ceis.partners.models import PartnerBody, PartnerContact
 
 from .models import ExploitationForm, Person, Referral
-from .services import OUTCOME_REQUIRED
+from .services import OUTCOME_REQUIRED, RECEIVING_BODY_REQUIRED, REFERS_ON
 
 INACTIVE_BODY = _("This body is not active: choose an active referring body.")
 
@@ -353,4 +354,12 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["receiving_body"] = receiving_body_field()
+        self.order_fields(["outcome", "receiving_body", "closure_note"])
         self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") in REFERS_ON and not data.get("receiving_body"):
+            self.add_error("receiving_body", RECEIVING_BODY_REQUIRED)
+        return data

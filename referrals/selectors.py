@@ -11,9 +11,7 @@ from .models import Person, PersonNameKey, Referral, name_search_key
 
 def referrals_for(user, *, mine: bool) -> QuerySet[Referral]:
     """Referrals for a list page: the user's own (``mine``) or all she may see."""
-    qs = access.assigned_to(Referral, user) if mine else access.visible(Referral, user)
-    if mine:
-        qs = access.visible(qs, user)
+    qs = access.mine(Referral, user) if mine else access.visible(Referral, user)
     return qs.select_related("person", "referring_body")
 
 

@@ -10,8 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ceis import access
 from ceis.audit.services import acting_as
+from ceis.consent.models import Disclosure
+from ceis.consent.selectors import purpose_for
+from ceis.consent.services import share_guard
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
+from ceis.partners.models import PartnerBody
 
 from .models import Person, Referral
 
@@ -97,19 +101,37 @@ def person_update(*, form, by) -> Person:
 
 ALREADY_CLOSED = _("This referral is already closed.")
 OUTCOME_REQUIRED = _("Choose the outcome of identification: it is required to close the referral.")
+RECEIVING_BODY_REQUIRED = _("Give the body the person is referred or transferred to.")
+# Outcomes that send the person (and her data) on to another body: the consent gate applies.
+REFERS_ON = (Referral.Outcome.TRANSFERRED, Referral.Outcome.NOT_TRAFFICKING)
 
 
 @transaction.atomic
-def referral_close(*, referral: Referral, outcome: str, closure_note: str = "", by) -> Referral:
+def referral_close(
+    *, referral: Referral, outcome: str, closure_note: str = "", receiving_body: PartnerBody | None = None, by
+) -> Referral:
     """Close an open referral with the outcome of identification, which is required.
 
-    The row is locked first, so two people closing at once cannot both succeed.
+    The row is locked first, so two people closing at once cannot both succeed. Closing by referring
+    the person on (``REFERS_ON``) names the receiving body and passes the consent gate
+    (``ceis.consent.services.share_guard``): without her consent or a legal basis nothing is saved.
     """
     if outcome not in Referral.Outcome.values:
         raise ValidationError({"outcome": OUTCOME_REQUIRED})
+    if outcome in REFERS_ON and receiving_body is None:
+        raise ValidationError({"receiving_body": RECEIVING_BODY_REQUIRED})
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if not locked.is_open:
         raise ValidationError(ALREADY_CLOSED)
+    if outcome in REFERS_ON:
+        share_guard(
+            person=referral.person,
+            purpose=purpose_for(receiving_body),
+            recipient=receiving_body,
+            action=Disclosure.Action.REFERRAL_CLOSED,
+            target=referral,
+            by=by,
+        )
     referral.status = Referral.Status.CLOSED
     referral.outcome = outcome
     referral.closed_at = timezone.now()

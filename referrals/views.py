@@ -17,6 +17,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
+from ceis.consent.services import SharingRefused
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -137,15 +138,19 @@ def close(request, pk: int):
         messages.info(request, services.ALREADY_CLOSED)
         return redirect("referrals:detail", referral.pk)
     form = CloseForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_close(referral=referral, **form.cleaned_data, by=request.user)
+        except SharingRefused as exc:
+            refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", referral.pk)
-        messages.success(request, _("Referral %(code)s closed.") % {"code": referral.person.case_code})
-        return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/close.html", {"form": form, "referral": referral})
+        else:
+            messages.success(request, _("Referral %(code)s closed.") % {"code": referral.person.case_code})
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/close.html", {"form": form, "referral": referral, "refusal": refusal})
 
 
 @role_required(roles.COORDINATOR)

@@ -40,6 +40,7 @@ _SEEDS = (
     ("interviews.migrations.0002_indicator_catalogue", "load"),
     ("groups.migrations.0002_reference_data", "seed"),
     ("privacy.migrations.0002_seed_retention_rules", "seed"),
+    ("ceis.consent.migrations.0002_information_notices", "seed"),
 )
 
 
@@ -140,3 +141,16 @@ def admin_client_role(admin_user):
 def referral_a(operator):
     """A referral assigned to operator A only."""
     return factories.ReferralFactory(assigned_to=[operator])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the route sweep's coverage (tests/security/test_every_route.py) in the summary of every run.
+
+    Here rather than in tests/security/conftest.py: under xdist only the root conftest reaches the controller.
+    """
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for key, value in getattr(report, "user_properties", ()):
+                if key == "route_sweep":
+                    terminalreporter.write_line(f"route sweep: {value} URL patterns covered")
+                    return

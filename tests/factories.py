@@ -209,3 +209,42 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     def assigned_to(self, create, extracted, **kwargs):
         for user in extracted or ():
             access.assign(self, user, by=user)
+
+
+# Consent (ceis/consent): append-only rows, created once.
+
+
+def _notice():
+    from ceis.consent.models import InformationNotice
+
+    notice, _ = InformationNotice.objects.get_or_create(version="test-1", language="English")
+    return notice
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """``ConsentFactory(person=p, purpose="referral", recipient=body)``; no recipient means any recipient."""
+
+    class Meta:
+        model = "consent.Consent"
+
+    person = factory.SubFactory(PersonFactory)
+    purpose = "referral"
+    recipient = None
+    notice = factory.LazyFunction(_notice)
+    language = "English"
+    interpreter = ""
+    given_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(OperatorFactory)
+
+
+class LegalBasisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.LegalBasis"
+
+    person = factory.SubFactory(PersonFactory)
+    purpose = "referral"
+    basis = "legal_claims"
+    recipient = None
+    explanation = "Richiesta dell'autorità giudiziaria (fittizia)."
+    decided_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(OperatorFactory)

@@ -1,8 +1,9 @@
 """Security events: logins, failed logins, assignment changes, exports.
 
 Record creates, changes and reads are logged by django-auditlog (``LogEntry``); this table holds
-what is not a change of a model row. Rows are append-only: ``save`` refuses updates, ``delete``
-refuses outright.
+what is not a change of a model row. Rows are append-only: ``save`` refuses updates, ``delete`` and the
+queryset's ``update``/``delete`` refuse outright, and on PostgreSQL a trigger refuses any UPDATE or DELETE
+statement (migration 0002). Rows hold ids and codes, never words about a person.
 """
 
 from __future__ import annotations
@@ -13,6 +14,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+    delete.queryset_only = True
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("login")
@@ -21,6 +32,7 @@ class Event(models.Model):
         ASSIGN = "assign", _("assignment")
         UNASSIGN = "unassign", _("unassignment")
         EXPORT = "export", _("export")
+        AUDIT_VIEW = "audit_view", _("audit log viewed")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -48,11 +60,18 @@ class Event(models.Model):
     request_id = models.CharField(_("request id"), max_length=255, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"]),
+            # The audit viewer's filters, each with its newest-first sort.
+            models.Index(fields=["actor", "at"], name="audit_event_actor_at_idx"),
+            models.Index(fields=["kind", "at"], name="audit_event_kind_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -12,6 +12,7 @@ from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .guards import clean_cid
 from .models import Event
 
 
@@ -43,7 +44,7 @@ def event_record(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         ip=ip or ctx.get("remote_addr"),
-        request_id=(get_cid() or "")[:255],
+        request_id=clean_cid(get_cid()),
         details=details or {},
     )
 

@@ -105,7 +105,20 @@ def test_an_interview_with_indicators_leads_to_a_closed_referral_and_its_report(
     page.wait_for_load_state()
 
     report = Report.objects.get(referral=referral)
-    expect(page).to_have_url(f"{live_server.url}/interviews/reports/{report.pk}/print/")
+    print_url = f"{live_server.url}/interviews/reports/{report.pk}/print/"
+    expect(page).to_have_url(print_url)
+    # She has not consented to her report going to the Commissione yet: nothing to print until she does.
+    expect(page.locator("#sharing-refused")).to_be_visible()
+    assert page.locator("#report").count() == 0
+    page.locator("#refused-record-consent").click()
+    expect(page.locator("#id_purpose")).to_have_value("referral")
+    expect(page.locator("#id_recipient")).to_have_value(str(referral.referring_body_id))
+    page.locator("#id_notice").select_option(index=1)
+    page.locator("#id_language").fill("English")
+    page.locator("#id_interpreter").fill("Mediatrice di prova")
+    page.locator("#consent-form button[type=submit]").click()
+    expect(page).to_have_url(print_url)
+    assert person.consents.get().recipient_id == referral.referring_body_id
     html = page.content()
     assert referral.person.case_code in html
     assert "Parere di prova" in html

@@ -4,12 +4,17 @@ log in with the password and a code computed here, as the app would."""
 from __future__ import annotations
 
 import base64
+import datetime
+import re
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests import factories
 from tests.otp_helpers import totp_device
 
 # What the strict policy allows at most for images; scripts and styles from our own files only.
@@ -75,3 +80,41 @@ def test_a_user_without_a_device_sets_it_up_from_the_qr_code(page: Page, live_se
     log_in(page, "operatore2")  # now with the code
     expect(page).to_have_url(f"{live_server.url}/referrals/")
     assert violations == []
+
+
+def _type_password(page: Page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("#login-form button[type=submit]").click()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_six_wrong_passwords_lock_the_account_even_for_the_right_one(page: Page, live_server, operators):
+    for attempt in range(5):
+        _type_password(page, live_server, "operatore1", f"wrong-password-{attempt}")
+        expect(page.locator("#id_password")).to_be_visible()  # still the login form, no lock yet
+    _type_password(page, live_server, "operatore1", "wrong-password-6")
+    expect(page.locator("#locked-out")).to_contain_text("accesso è bloccato")
+
+    _type_password(page, live_server, "operatore1", factories.PASSWORD)  # the right one
+    expect(page.locator("#locked-out")).to_be_visible()
+    page.goto(f"{live_server.url}/referrals/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_after_31_idle_minutes_the_next_request_asks_to_log_in_again(page: Page, live_server, log_in, operators):
+    start = timezone.now()
+    with time_machine.travel(start, tick=True):
+        log_in(page, "operatore1")
+    with time_machine.travel(start + datetime.timedelta(minutes=29), tick=True):
+        page.goto(f"{live_server.url}/referrals/")
+        expect(page).to_have_url(f"{live_server.url}/referrals/")  # 29 idle minutes: still signed in
+    with time_machine.travel(start + datetime.timedelta(minutes=29 + 31), tick=True):
+        page.goto(f"{live_server.url}/referrals/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        expect(page.locator("#id_password")).to_be_visible()

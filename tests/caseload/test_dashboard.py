@@ -83,7 +83,7 @@ def _fill(operators: int, records: int):
 def test_it_runs_a_bounded_number_of_queries(coord_client, django_assert_max_num_queries, operators, records):
     _fill(operators, records)
     coord_client.get(URL)  # warm the content-type and session caches: count the page's own queries
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         response = coord_client.get(URL)
     assert response.status_code == 200
 
@@ -105,3 +105,11 @@ def test_access_assignee_pairs_groups_by_user_in_sql(operator, operator_b):
     assert rows == {(r.pk, operator.pk), (r.pk, operator_b.pk)}
     with pytest.raises(TypeError):
         access.assignee_pairs(factories.PersonFactory()._meta.model)
+
+
+def test_it_offers_every_active_operator_to_reassign_to(coord_client, operator, operator_b):
+    factories.OperatorFactory(username="op_gone", is_active=False)
+    page = coord_client.get(URL).content.decode()
+    for op in (operator, operator_b):
+        assert f'<option value="{op.pk}">{op.username}</option>' in page
+    assert "op_gone</option>" not in page

@@ -53,6 +53,8 @@ def referral(operator):
         assigned_to=[operator],
     )
     referral.exploitation_forms.set(ExploitationForm.objects.filter(code="sexual_street"))
+    # She consented to her report going to the body that referred her (the consent gate is tested in tests/consent).
+    factories.ConsentFactory(person=person, purpose="referral", recipient=referral.referring_body)
     return referral
 
 
@@ -82,6 +84,8 @@ def _iso(moment: datetime.datetime) -> str:
 
 
 def _report(referral, **flags) -> Report:
+    if not referral.person.consents.exists():
+        factories.ConsentFactory(person=referral.person, purpose="referral", recipient=referral.referring_body)
     values = {f: False for f in reports_flags()} | flags
     return Report.objects.create(referral=referral, recipient=referral.referring_body, opinion=OPINION, **values)
 

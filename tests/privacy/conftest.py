@@ -27,6 +27,8 @@ SECRETS = {
     "review": "Revisione riservata Mughetto",
     "secret_address": "Via Segretissima 42 Lucca",
     "diary": "Diario della relazione Sambuchella",
+    "consent_interpreter": "Mediatrice Gelsomina Varrocchi",
+    "legal_basis_explanation": "Spiegazione riservata Pelagatti",
 }
 
 
@@ -99,6 +101,10 @@ def build_case(operator, *, interviews: int = 1, diary: int = 1) -> dict:
         job=m.JobPlacement.objects.create(pathway=pathway, kind="traineeship", employer="Coop", start=day),
         permit=m.ResidencePermit.objects.create(pathway=pathway, type="art18", route="social"),
         diary=[m.DiaryEntry.objects.create(pathway=pathway, written_on=day, text=s["diary"]) for _ in range(diary)],
+        consent=factories.ConsentFactory(person=person, interpreter=s["consent_interpreter"], recorded_by=operator),
+        legal_basis=factories.LegalBasisFactory(
+            person=person, explanation=s["legal_basis_explanation"], recorded_by=operator
+        ),
     )
     return records
 

@@ -69,6 +69,9 @@ def test_it_anonymises_the_person_and_her_records(coord_client, case):
     assert case["accommodation"].secret_address == PLACEHOLDER and case["accommodation"].type == "safe_house"
     case["diary"][0].refresh_from_db()
     assert case["diary"][0].text == PLACEHOLDER
+    consent = type(case["consent"]).objects.get(pk=case["consent"].pk)  # append-only: re-read, not refresh
+    assert consent.interpreter == PLACEHOLDER and consent.purpose == case["consent"].purpose
+    assert type(case["legal_basis"]).objects.get(pk=case["legal_basis"].pk).explanation == PLACEHOLDER
     erasure = Erasure.objects.get(person=person)
     assert erasure.by.username == "coord"
     assert LogEntry.objects.get_for_object(erasure).filter(action=LogEntry.Action.CREATE).exists()
@@ -164,6 +167,12 @@ def test_on_postgresql_no_column_of_any_table_holds_her_name_text_or_hashes(coor
         ),
         ("interviews_interview", "assessment", case["interviews"][0].pk): _raw(
             "interviews_interview", "assessment", case["interviews"][0].pk
+        ),
+        ("consent_consent", "interpreter", case["consent"].pk): _raw(
+            "consent_consent", "interpreter", case["consent"].pk
+        ),
+        ("consent_legalbasis", "explanation", case["legal_basis"].pk): _raw(
+            "consent_legalbasis", "explanation", case["legal_basis"].pk
         ),
     }
     columns = _text_columns()

@@ -98,9 +98,17 @@ def test_the_export_takes_the_same_queries_however_many_records(operator):
 
 
 def test_a_section_of_an_app_not_installed_is_skipped(case, monkeypatch):
-    monkeypatch.setattr(export, "SECTIONS", [*export.SECTIONS, export.Section("consents", "consent.Consent", "person")])
+    monkeypatch.setattr(
+        export, "SECTIONS", [*export.SECTIONS, export.Section("absent", "notinstalled.Thing", "person")]
+    )
     data = export.collect(case["person"])
-    assert "consents" not in data["records"] and "diary" in data["records"]
+    assert "absent" not in data["records"] and "diary" in data["records"]
+
+
+def test_it_includes_her_consents_and_legal_bases(case):
+    records = export.collect(case["person"])["records"]
+    assert [c["interpreter"] for c in records["consents"]] == ["Mediatrice Gelsomina Varrocchi"]
+    assert [b["explanation"] for b in records["legal_bases_without_consent"]] == ["Spiegazione riservata Pelagatti"]
 
 
 @pytest.mark.parametrize("route", ["privacy:export_json", "privacy:export_print"])

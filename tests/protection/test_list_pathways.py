@@ -242,3 +242,12 @@ def test_the_list_filters_have_indexes():
     assert ResidencePermit._meta.get_field("expires_on").db_index
     assert PlanGoal._meta.get_field("target_date").db_index
     assert DiaryEntry._meta.get_field("written_on").db_index
+
+
+def test_a_coordinator_finds_the_pathways_of_a_departed_operator(coord_client, operator, operator_b):
+    kept = factories.PathwayFactory(assigned_to=[operator])
+    factories.PathwayFactory(assigned_to=[operator_b])
+    operator.is_active = False
+    operator.save()
+    response = coord_client.get(ALL, {"operator": operator.pk})
+    assert [p.pk for p in response.context["page"].object_list] == [kept.pk]

@@ -153,3 +153,14 @@ def test_the_list_filters_have_indexes():
     assert ("referring_body", "-received_at") in indexed
     for name in ("channel", "received_at", "status", "urgency"):
         assert Referral._meta.get_field(name).db_index
+
+
+def test_my_list_is_exactly_my_assignments_and_empty_once_deactivated(operator, operator_b):
+    from referrals import selectors
+
+    mine = factories.ReferralFactory(assigned_to=[operator])
+    factories.ReferralFactory(assigned_to=[operator_b])
+    assert list(selectors.referrals_for(operator, mine=True)) == [mine]
+    operator.is_active = False
+    operator.save()
+    assert not selectors.referrals_for(operator, mine=True).exists()

@@ -1,8 +1,34 @@
-"""Walk every URL pattern: anonymous users go to login; operator B never reaches operator A's records."""
+"""Every URL pattern of the project, classified by who may reach it, and swept accordingly.
+
+HOW TO CLASSIFY A NEW ROUTE: add ONE line to ``ROUTES`` below, keyed by the route's name
+("namespace:name"), or by its pattern string if it has no name. Pick the category that says who may
+reach it; the sweeps below then test it with no further code:
+
+    PUBLIC                anyone, signed in or not (the login page)
+    ANY_USER              every signed-in user, whatever her role (home, her notifications, reference lists)
+    own("notification")   a record of user A only: user B gets 404
+    case("referral")      a case record of operator A (``kind`` says which record fills the URL: referral,
+                          person, report, interview, session, pathway, pathway_part, pathway_referral);
+                          operator B and admins get 404, GET and POST. ``coordinator_only=True`` when even
+                          the assigned operator may not use it (assignment)
+    CASE_ROLES            operators and coordinators, no record in the URL (lists, intake): admins get 404/403
+    COORDINATOR           coordinators only: operators and admins get 404/403
+    ADMIN                 admins only: operators and coordinators get 404/403
+    COORDINATOR_OR_ADMIN  coordinators and admins: operators get 404/403
+
+A new kind of case record needs its records in ``case_urls`` (and an id in ``_reference_values`` for a
+new id parameter of a role route). The Django admin (``settings.ADMIN_URL``) is swept as one block:
+staff-only, so every role is sent to a login page. ``test_every_url_pattern_is_classified`` fails listing
+what is missing; the terminal summary prints "route sweep: N of N URL patterns covered".
+
+Below the generic sweeps, each area keeps its own detailed sweeps (the state of the records after a refused
+POST, and the control that the same POST succeeds for whoever is allowed).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
@@ -12,8 +38,166 @@ from django.utils import timezone
 
 from tests import factories
 
-# The login wizard, and the one-time set-password link (its token is the credential; a wrong one shows no form).
-PUBLIC = {"login", "set_password", "healthz"}  # healthz: the load balancer's probe, "ok" or "unavailable" only
+
+@dataclass(frozen=True)
+class Access:
+    category: str
+    kind: str = ""
+    coordinator_only: bool = False
+
+
+PUBLIC = Access("public")
+ANY_USER = Access("any signed-in user")
+CASE_ROLES = Access("operators and coordinators")
+COORDINATOR = Access("coordinators only")
+ADMIN = Access("admins only")
+COORDINATOR_OR_ADMIN = Access("coordinators and admins")
+DJANGO_ADMIN = Access("Django admin (staff only)")
+
+
+def case(kind: str, *, coordinator_only: bool = False) -> Access:
+    return Access("case record of operator A", kind, coordinator_only)
+
+
+def own(kind: str) -> Access:
+    return Access("own record of user A", kind)
+
+
+ROUTES: dict[str, Access] = {
+    # accounts
+    "home": ANY_USER,
+    "login": PUBLIC,
+    "set_password": PUBLIC,  # the one-time link's token is the credential; a wrong one shows no form
+    "healthz": PUBLIC,  # the load balancer's probe: "ok" or "unavailable" only
+    # two-factor pages of the signed-in user herself
+    "two_factor:profile": ANY_USER,
+    "two_factor:setup": ANY_USER,
+    "two_factor:qr": ANY_USER,
+    "two_factor:setup_complete": ANY_USER,
+    "two_factor:backup_tokens": ANY_USER,
+    # the admins' accounts area
+    "users:list": ADMIN,
+    "users:create": ADMIN,
+    "users:edit": ADMIN,
+    "users:deactivate": ADMIN,
+    "users:reactivate": ADMIN,
+    "users:send_link": ADMIN,
+    "users:reset_two_factor": ADMIN,
+    "users:unlock": ADMIN,
+    # data-subject rights and retention (coordinators act for the data protection officer)
+    "privacy:index": COORDINATOR,
+    "privacy:person": COORDINATOR,
+    "privacy:export_json": COORDINATOR,
+    "privacy:export_print": COORDINATOR,
+    "privacy:restrict": COORDINATOR,
+    "privacy:restrict_lift": COORDINATOR,
+    "privacy:hold": COORDINATOR,
+    "privacy:hold_lift": COORDINATOR,
+    "privacy:erase": COORDINATOR,
+    "privacy:rules": COORDINATOR,
+    "privacy:rule_edit": COORDINATOR,
+    "privacy:runs": COORDINATOR,
+    "privacy:run": COORDINATOR,
+    "privacy:candidate_exclude": COORDINATOR,
+    "logout": ANY_USER,
+    "set_language": ANY_USER,
+    # partner bodies (reference data: all roles read, admins manage)
+    "partners:list": ANY_USER,
+    "partners:detail": ANY_USER,
+    "partners:create": ADMIN,
+    "partners:edit": ADMIN,
+    "partners:deactivate": ADMIN,
+    "partners:reactivate": ADMIN,
+    "partners:contact_create": ADMIN,
+    "partners:contact_edit": ADMIN,
+    "partners:contact_deactivate": ADMIN,
+    "partners:contact_reactivate": ADMIN,
+    # referrals and people
+    "referrals:mine": CASE_ROLES,
+    "referrals:all": COORDINATOR,
+    "referrals:intake": CASE_ROLES,
+    "referrals:search": CASE_ROLES,
+    "referrals:detail": case("referral"),
+    "referrals:edit": case("referral"),
+    "referrals:close": case("referral"),
+    "referrals:assign": case("referral", coordinator_only=True),
+    "referrals:unassign": case("referral", coordinator_only=True),
+    "referrals:person": case("person"),
+    "referrals:person_edit": case("person"),
+    # reports to the referring body
+    "reports:new": case("report"),
+    "reports:edit": case("report"),
+    "reports:print": case("report"),
+    "reports:sent": case("report"),
+    # indicator catalogue
+    "catalogue:list": ADMIN,
+    "catalogue:create": ADMIN,
+    "catalogue:edit": ADMIN,
+    # interviews
+    "interviews:list": CASE_ROLES,
+    "interviews:agenda": CASE_ROLES,
+    "interviews:for_referral": case("interview"),
+    "interviews:schedule": case("interview"),
+    "interviews:record": case("interview"),
+    "interviews:detail": case("interview"),
+    "interviews:edit": case("interview"),
+    # group sessions, their reach, the materials library
+    "reach:overview": CASE_ROLES,
+    "reach:language_gap": CASE_ROLES,
+    "materials:list": ANY_USER,
+    "materials:detail": ANY_USER,
+    "materials:download": ANY_USER,
+    "materials:create": COORDINATOR_OR_ADMIN,
+    "materials:edit": COORDINATOR_OR_ADMIN,
+    "materials:deactivate": COORDINATOR_OR_ADMIN,
+    "materials:reactivate": COORDINATOR_OR_ADMIN,
+    "materials:languages": ADMIN,
+    "materials:language_create": ADMIN,
+    "materials:language_edit": ADMIN,
+    "materials:language_deactivate": ADMIN,
+    "materials:language_reactivate": ADMIN,
+    "groups:mine": CASE_ROLES,
+    "groups:all": COORDINATOR,
+    "groups:upcoming": CASE_ROLES,
+    "groups:new": CASE_ROLES,
+    "groups:detail": case("session"),
+    "groups:edit": case("session"),
+    "groups:follow_ups": case("session"),
+    # social-protection pathways
+    "pathway_parts:review": case("pathway_part"),
+    "pathway_parts:add": case("pathway_part"),
+    "pathway_parts:edit": case("pathway_part"),
+    "protection:mine": CASE_ROLES,
+    "protection:all": COORDINATOR,
+    "protection:open_transfer": CASE_ROLES,
+    "protection:open_from_referral": case("pathway_referral"),
+    "protection:detail": case("pathway"),
+    "protection:phase": case("pathway"),
+    "protection:close": case("pathway"),
+    "protection:assign": case("pathway", coordinator_only=True),
+    "protection:unassign": case("pathway", coordinator_only=True),
+    # caseload review
+    "caseload:dashboard": COORDINATOR,
+    "caseload:reassign": COORDINATOR,
+    "caseload:operator": COORDINATOR,
+    "caseload:export": COORDINATOR,
+    "caseload:statistics": COORDINATOR,
+    "caseload:statistics_csv": COORDINATOR,
+    "caseload:statistics_xlsx": COORDINATOR,
+    "caseload:reports": COORDINATOR,
+    "caseload:report_csv": COORDINATOR,
+    # notifications
+    "notifications:list": ANY_USER,
+    "notifications:open": own("notification"),
+    "notifications:read_all": ANY_USER,
+    # audit
+    "audit:log": COORDINATOR_OR_ADMIN,
+    # consents and legal bases of a person (ceis/consent)
+    "consent:person": case("consent"),
+    "consent:new": case("consent"),
+    "consent:legal_basis_new": case("consent"),
+    "consent:withdraw": case("consent"),
+}
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -26,31 +210,113 @@ def _walk(patterns, prefix="", namespace=None):
             yield prefix + str(p.pattern), name, p
 
 
-def _routes():
-    admin_prefix = settings.ADMIN_URL
-    return [
-        (route, name) for route, name, _ in _walk(get_resolver().url_patterns) if not route.startswith(admin_prefix)
-    ]
+def _all_patterns() -> list[tuple[str, str | None]]:
+    """Every URL pattern of the project, the Django admin's included: (route, name or None)."""
+    return [(route, name) for route, name, _ in _walk(get_resolver().url_patterns)]
+
+
+def classify(route: str, name: str | None) -> Access | None:
+    if route.startswith(settings.ADMIN_URL):
+        return DJANGO_ADMIN
+    return ROUTES.get(name) if name else ROUTES.get(route)
+
+
+def _classified() -> list[tuple[str, str, Access]]:
+    return [(route, name or route, classify(route, name)) for route, name in _all_patterns() if classify(route, name)]
+
+
+def _in(*accesses_or_categories) -> list[tuple[str, str, Access]]:
+    wanted = {a.category if isinstance(a, Access) else a for a in accesses_or_categories}
+    return [(route, name, access) for route, name, access in _classified() if access.category in wanted]
+
+
+def _params(rows) -> list:
+    return [pytest.param(*row, id=row[1]) for row in rows]
+
+
+def route_sweep_counts() -> tuple[int, int]:
+    patterns = _all_patterns()
+    return sum(1 for route, name in patterns if classify(route, name)), len(patterns)
+
+
+# Sample values for the parameters of the Django admin's regular-expression patterns.
+_REGEX_SAMPLES = {"app_label": "auth", "url": "nothing-here/"}
+
+
+def _fill_with(route: str, values: dict) -> str:
+    """The URL of a route, each ``<param>`` (or ``(?P<param>...)``) replaced by its value."""
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values.get(m.group(1), _REGEX_SAMPLES.get(m.group(1)))), route)
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route).replace("^", "").replace("$", "")
+    assert "<" not in url and "None" not in url, route
+    return url
 
 
 def _fill(route: str, value: str = "1") -> str:
-    path = re.sub(r"<(?:int:|str:|slug:|uuid:|path:)?(\w+)>", value, route)
-    return "/" + path.lstrip("^").rstrip("$")
+    return _fill_with(route, _AnyValue(value))
+
+
+class _AnyValue(dict):
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def __missing__(self, key):
+        return self.value
+
+    def get(self, key, default=None):
+        return self.value if key not in _REGEX_SAMPLES else _REGEX_SAMPLES[key]
+
+
+def _hidden(response) -> bool:
+    """404, or 403: the route reveals nothing to this user."""
+    return response.status_code in (403, 404)
+
+
+def _to_login(response) -> bool:
+    logins = (reverse("login"), reverse("admin:login"))
+    return response.status_code == 302 and response["Location"].startswith(logins)
+
+
+# --- Coverage ------------------------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_is_classified():
+    missing = [name or route for route, name in _all_patterns() if classify(route, name) is None]
+    assert not missing, "Classify these routes in ROUTES (see the top of this file): " + ", ".join(missing)
+
+
+def test_the_table_names_no_route_that_does_not_exist():
+    known = {name for _, name in _all_patterns() if name} | {route for route, _ in _all_patterns()}
+    assert set(ROUTES) - known == set()
+
+
+def test_route_sweep_covers_every_pattern(record_property):
+    covered, total = route_sweep_counts()
+    record_property("route_sweep", f"{covered} of {total}")
+    assert covered == total > 100
+
+
+# --- Anonymous users --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("route", "name"), [r for r in _routes() if r[1] not in PUBLIC])
-def test_anonymous_users_are_sent_to_login(route, name):
+@pytest.mark.parametrize(("route", "name", "access"), _params([r for r in _classified() if r[2] != PUBLIC]))
+def test_anonymous_users_are_sent_to_login(route, name, access):
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(_fill(route))
-        assert response.status_code == 302, (method, route)
-        assert response["Location"].startswith(reverse("login")), (method, route)
+        assert _to_login(response), (method, route, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(PUBLIC)))
+def test_public_routes_answer_anonymous_users(route, name, access):
+    assert Client().get(_fill(route)).status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_login_page_is_the_only_public_page():
-    assert {name for _, name in _routes()} >= PUBLIC
+    assert sorted(name for _, name, _ in _in(PUBLIC)) == ["healthz", "login", "set_password"]
     assert Client().get(reverse("login")).status_code == 200
     health = Client().get(reverse("healthz"))
     assert (health.status_code, health.content) == (200, b"ok\n")
@@ -58,6 +324,185 @@ def test_the_login_page_is_the_only_public_page():
     assert bad_link.status_code == 200
     assert 'id="invalid-link"' in bad_link.text
     assert "password" not in {f for f in (bad_link.context.get("form") or {})}
+
+
+# --- Case records of operator A -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_urls(operator, coordinator):
+    """For each kind of case record: the URL values of one record of operator A."""
+    from interviews.models import Report
+    from protection import models as p
+    from referrals.models import Referral
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    interview = factories.InterviewFactory(referral=referral)
+    report = Report.objects.create(referral=referral, recipient=referral.referring_body, opinion="Parere")
+    session = factories.GroupSessionFactory(facilitators=[operator])
+    pathway = factories.PathwayFactory(assigned_to=[operator])
+    goal = p.PlanGoal.objects.create(pathway=pathway, area="work", goal="Obiettivo")
+    closed = factories.ReferralFactory(assigned_to=[operator])
+    Referral.objects.filter(pk=closed.pk).update(
+        status=Referral.Status.CLOSED, outcome=Referral.Outcome.TAKEN_IN_CHARGE, closed_at=timezone.now()
+    )
+    notification = operator.notifications.create(kind="assigned", label="#1", path="/")
+    return {
+        "referral": {"pk": referral.pk, "user_pk": operator.pk},
+        "person": {"pk": referral.person_id},
+        "report": {"pk": report.pk, "referral_pk": referral.pk},
+        "interview": {"pk": interview.pk, "referral_pk": referral.pk},
+        "session": {"pk": session.pk},
+        "pathway": {"pk": pathway.pk, "user_pk": operator.pk},
+        "pathway_part": {"pathway_pk": pathway.pk, "part": "goal", "pk": goal.pk, "goal_pk": goal.pk},
+        "pathway_referral": {"referral_pk": closed.pk},
+        "notification": {"pk": notification.pk},
+        "consent": {"person_pk": referral.person_id, "pk": factories.ConsentFactory(person=referral.person).pk},
+    }
+
+
+_POST = {"operator": "1", "reason": "x", "place": "x", "confirm": "on", "text": "x", "title": "x"}
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in("case record of operator A", "own record of user A")))
+def test_operator_b_gets_404_on_every_record_of_operator_a(op_b_client, case_urls, route, name, access):
+    url = _fill_with(route, case_urls[access.kind])
+    assert op_b_client.get(url).status_code in ((404, 405) if name == "notifications:open" else (404,))  # POST only
+    assert op_b_client.post(url, _POST).status_code == 404
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in("case record of operator A")))
+def test_an_admin_gets_404_on_every_case_record(admin_client_role, case_urls, route, name, access):
+    url = _fill_with(route, case_urls[access.kind])
+    assert admin_client_role.get(url).status_code == 404
+    assert admin_client_role.post(url, _POST).status_code == 404
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in("case record of operator A", "own record of user A")))
+def test_the_record_is_there_for_whoever_may_use_the_route(request, case_urls, route, name, access):
+    """The control of the two sweeps above: the same URL is not a 404 for operator A (or a coordinator)."""
+    client = request.getfixturevalue("coord_client" if access.coordinator_only else "op_client")
+    response = client.post(url := _fill_with(route, case_urls[access.kind]), {})
+    assert response.status_code != 404, url
+    if access.coordinator_only:
+        assert request.getfixturevalue("op_client").post(url, {}).status_code == 404
+
+
+# --- Role routes ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reference_values(operator):
+    """Real ids for the parameters of role routes, so a 404 comes from the role check, not a missing record."""
+    import datetime
+
+    from caseload.models import MonthlyReport
+    from groups.models import Language
+    from interviews.models import Indicator
+
+    body = factories.PartnerBodyFactory()
+    contact = factories.PartnerContactFactory(body=body)
+    MonthlyReport.objects.create(month=datetime.date(2026, 1, 1), data={"sections": []})
+    from privacy.models import RetentionRule, RetentionRun
+
+    run = RetentionRun.objects.create(due_on=datetime.date(2026, 2, 1))
+    return {
+        "privacy:rule": {"pk": RetentionRule.objects.order_by("pk").first().pk},
+        "privacy:run": {"pk": run.pk},
+        "privacy": {"pk": factories.PersonFactory().pk},
+        "partners": {"pk": body.pk, "contact_pk": contact.pk},
+        "materials:language": {"pk": Language.objects.get(code="en").pk},
+        "materials": {"pk": factories.MaterialFactory().pk},
+        "catalogue": {"pk": Indicator.objects.order_by("pk").first().pk},
+        "": {"user_pk": operator.pk, "month": "2026-01", "pk": 1},
+    }
+
+
+def _reference_url(route: str, name: str, values: dict) -> str:
+    prefix = next(p for p in values if name.startswith(p))  # the longest match comes first in the dict
+    return _fill_with(route, values[prefix])
+
+
+_ROLE_POST = {"operator": "1", "confirm": "on", "title": "x", "kind": "other", "code": "zz", "name_it": "x"}
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(COORDINATOR, ADMIN, COORDINATOR_OR_ADMIN)))
+def test_operators_get_404_on_coordinator_and_admin_routes(op_client, reference_values, route, name, access):
+    url = _reference_url(route, name, reference_values)
+    assert _hidden(op_client.get(url)), url
+    assert _hidden(op_client.post(url, _ROLE_POST)), url
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(ADMIN)))
+def test_coordinators_get_404_on_admin_routes(coord_client, reference_values, route, name, access):
+    url = _reference_url(route, name, reference_values)
+    assert _hidden(coord_client.get(url)), url
+    assert _hidden(coord_client.post(url, _ROLE_POST)), url
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(COORDINATOR, CASE_ROLES)))
+def test_admins_get_404_on_every_route_with_case_content(admin_client_role, reference_values, route, name, access):
+    url = _reference_url(route, name, reference_values)
+    assert _hidden(admin_client_role.get(url)), url
+    assert _hidden(admin_client_role.post(url, _ROLE_POST)), url
+
+
+_ALLOWED = {
+    COORDINATOR: "coord_client",
+    ADMIN: "admin_client_role",
+    COORDINATOR_OR_ADMIN: "coord_client",
+    CASE_ROLES: "op_client",
+    ANY_USER: "op_client",
+}
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(*_ALLOWED)))
+def test_the_role_routes_are_there_for_the_role(request, reference_values, route, name, access):
+    """The control of the sweeps above: whoever the route is for does not get a 404 (nor a 403)."""
+    from ceis.partners.models import PartnerBody, PartnerContact
+    from groups.models import Language, Material
+
+    inactive = {  # only an inactive record has a reactivation page
+        "partners:reactivate": PartnerBody.objects.all(),
+        "partners:contact_reactivate": PartnerContact.objects.all(),
+        "materials:reactivate": Material.objects.all(),
+        "materials:language_reactivate": Language.objects.filter(code="en"),
+    }
+    if name in inactive:
+        inactive[name].update(active=False)
+    client = request.getfixturevalue(_ALLOWED[access])
+    if name == "two_factor:qr":  # the QR code exists only while a setup is under way
+        session = client.session
+        session["django_two_factor-qr_secret_key"] = "JBSWY3DPEHPK3PXP"
+        session.save()
+    url = _reference_url(route, name, reference_values)
+    response = client.get(url)
+    if name == "materials:download":  # the sample material is a link: nothing to download, the page says so
+        assert response.status_code in (302, 404)
+    else:
+        assert not _hidden(response), (url, response.status_code)
+
+
+# --- The Django admin, as one block ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params([r for r in _in(DJANGO_ADMIN) if r[1] != "admin:login"]))
+@pytest.mark.parametrize("client_name", ["op_client", "coord_client", "admin_client_role"])
+def test_no_role_reaches_the_django_admin(request, client_name, route, name, access):
+    """The Django admin is for the break-glass superuser (staff) only; it registers no case model.
+
+    Its sign-in form answers anyone (see the anonymous sweep); every other page sends a non-staff user away.
+    """
+    client = request.getfixturevalue(client_name)
+    response = client.get(_fill(route))
+    assert response.status_code == 302, (route, response.status_code)
+    assert response["Location"].startswith((reverse("admin:login"), reverse("admin:index"), reverse("login")))
+
+
+def _routes():
+    """The project's own routes (the Django admin left out), for the detailed sweeps below."""
+    admin_prefix = settings.ADMIN_URL
+    return [(route, name) for route, name in _all_patterns() if not route.startswith(admin_prefix)]
 
 
 def _referral_routes():
@@ -805,3 +1250,72 @@ def test_every_two_factor_route_needs_login_and_is_the_users_own():
         "two_factor:backup_tokens",
     }
     assert all("<" not in route for route, name in _routes() if name in names)
+
+
+# Consent records of a person (ceis/consent): visible and recordable exactly when the person is.
+
+
+def _consent_routes():
+    return [(route, name) for route, name in _routes() if name and name.startswith("consent:")]
+
+
+def test_every_consent_route_is_classified():
+    """A new consent route must be added to the sweep below (person id or consent id), or this fails."""
+    assert {name for _, name in _consent_routes()} == {
+        "consent:person",
+        "consent:new",
+        "consent:legal_basis_new",
+        "consent:withdraw",
+    }
+
+
+@pytest.fixture
+def consent_a(referral_a):
+    return factories.ConsentFactory(person=referral_a.person, interpreter="Mediatrice riservata")
+
+
+def _consent_url(route: str, consent) -> str:
+    url = "/" + re.sub(r"<int:person_pk>", str(consent.person_id), re.sub(r"<int:pk>", str(consent.pk), route))
+    assert "<" not in url, route
+    return url
+
+
+def _consent_post(consent) -> dict:
+    """What a successful POST would carry on each route, so that a missing access check would show."""
+    today = timezone.localdate().isoformat()
+    return {
+        "purpose": "referral",
+        "notice": consent.notice_id,
+        "language": "English",
+        "given_on": today,
+        "withdrawn_on": today,
+        "basis": "vital_interests",
+        "explanation": "x",
+        "decided_on": today,
+    }
+
+
+def _consent_state() -> tuple:
+    from ceis.consent.models import Consent, ConsentWithdrawal, LegalBasis
+
+    return Consent.objects.count(), ConsentWithdrawal.objects.count(), LegalBasis.objects.count()
+
+
+@pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
+@pytest.mark.parametrize(("route", "name"), _consent_routes())
+def test_nobody_else_reaches_the_consents_of_operator_a_person(request, client_fixture, consent_a, route, name):
+    client = request.getfixturevalue(client_fixture)
+    url = _consent_url(route, consent_a)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Mediatrice riservata" not in response.text
+    assert client.post(url, _consent_post(consent_a)).status_code == 404
+    assert _consent_state() == (1, 0, 0)
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in _consent_routes() if r[1] != "consent:person"])
+def test_the_swept_consent_posts_would_succeed_for_operator_a(op_client, consent_a, route, name):
+    """The control of the sweep above: the same request from the assigned operator records something."""
+    response = op_client.post(_consent_url(route, consent_a), _consent_post(consent_a))
+    assert response.status_code == 302, name
+    assert _consent_state() != (1, 0, 0), name

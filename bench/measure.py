@@ -1,0 +1,183 @@
+"""Time the main pages against the database in ``DATABASE_URL`` (seeded by ``seed_scale``); print JSON.
+
+In-process: Django's test ``Client`` with the settings as configured (``DEBUG`` off, the production
+middleware), against the real PostgreSQL database. Each page gets warm-up requests, then ``--requests``
+timed ones. For each request: the server time (wall clock around ``client.get``/``post``), the number of
+SQL queries and the time spent in them (``connection.execute_wrapper``), and the slowest single query.
+
+Run by ``bench/run.py``; by hand: ``DATABASE_URL=... python bench/measure.py --requests 30``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from caseload.scale import PREFIX  # noqa: E402
+from ceis import access  # noqa: E402
+from ceis.accounts.models import User  # noqa: E402
+from ceis.partners.models import PartnerBody  # noqa: E402
+from interviews.models import Interview  # noqa: E402
+from protection.models import ProtectionPathway  # noqa: E402
+from referrals.models import ExploitationForm, Referral  # noqa: E402
+
+
+class Recorder:
+    """Wraps every query of the connection: count, time, the slowest one."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.count = 0
+        self.total = 0.0
+        self.slowest = (0.0, "")
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.count += 1
+            self.total += elapsed
+            if elapsed > self.slowest[0]:
+                self.slowest = (elapsed, sql)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _subjects():
+    """The records each page shows: those of a typical operator (the median caseload)."""
+    operators = list(
+        User.objects.filter(username__startswith=f"{PREFIX}op-")
+        .annotate(n=Count("referraluserobjectpermission"))
+        .order_by("n", "pk")
+    )
+    operator = operators[len(operators) // 2]
+    coordinator = User.objects.filter(username__startswith=f"{PREFIX}coord-").order_by("pk").first()
+    mine = access.assigned_to(Referral, operator)
+    referral = mine.filter(interviews__held_at__isnull=False).order_by("-received_at").first()
+    interview = (
+        Interview.objects.filter(referral__in=mine, held_at__isnull=False, answers__isnull=False)
+        .order_by("-held_at")
+        .first()
+    )
+    pathway = (
+        access.assigned_to(ProtectionPathway, operator).filter(ended_on__isnull=True).order_by("-started_on").first()
+        or access.assigned_to(ProtectionPathway, operator).order_by("-started_on").first()
+    )
+    return operator, coordinator, referral, interview, pathway
+
+
+def pages():
+    operator, coordinator, referral, interview, pathway = _subjects()
+    year = timezone.localdate().year - 1
+    body = PartnerBody.objects.filter(name__startswith=PREFIX, active=True).order_by("pk").first()
+    form = ExploitationForm.objects.order_by("pk").first()
+    counter = iter(range(10**6))
+
+    def intake_data():
+        n = next(counter)
+        return {
+            "referring_body": body.pk,
+            "channel": "phone",
+            "received_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "urgency": "routine",
+            "reason": "Segnalazione del benchmark (sintetica).",
+            "exploitation_forms": [form.pk],
+            "first_name": "Bench",
+            "last_name": f"Persona {n} {os.getpid()}",
+            "gender": "female",
+            "birth_year": 1990 + n % 20,
+            "consent_recorded": "on",
+        }
+
+    return [
+        ("referrals_mine", "Operator's referral list", operator, "get", reverse("referrals:mine"), None, 200),
+        ("referral_detail", "Referral detail", operator, "get", reverse("referrals:detail", args=[referral.pk]), None, 200),
+        ("interview_form", "Interview form (held, with indicators)", operator, "get",
+         reverse("interviews:edit", args=[interview.pk]), None, 200),
+        ("pathway", "Pathway page", operator, "get", reverse("protection:detail", args=[pathway.pk]), None, 200),
+        ("referrals_all", "Coordinator's all referrals, filtered", coordinator, "get",
+         reverse("referrals:all") + "?status=new&status=assigned&status=in_assessment&urgency=immediate"
+         "&urgency=priority&sort=-received", None, 200),
+        ("dashboard", "Caseload dashboard", coordinator, "get", reverse("caseload:dashboard"), None, 200),
+        ("statistics", f"Statistics for {year}", coordinator, "get",
+         reverse("caseload:statistics") + f"?from={year}-01-01&to={year}-12-31", None, 200),
+        ("intake_post", "Referral intake (POST)", operator, "post", reverse("referrals:intake"), intake_data, 302),
+    ]  # fmt: skip
+
+
+def measure(requests: int, warmup: int) -> dict:
+    recorder = Recorder()
+    results = {}
+    with connection.execute_wrapper(recorder):
+        for key, title, user, method, url, data, expected in pages():
+            client = Client()
+            client.force_login(user)
+            samples = []
+            for i in range(warmup + requests):
+                recorder.reset()
+                payload = data() if callable(data) else data
+                start = time.perf_counter()
+                response = (
+                    getattr(client, method)(url, payload, secure=True) if payload else client.get(url, secure=True)
+                )
+                elapsed = time.perf_counter() - start
+                if response.status_code != expected:
+                    raise SystemExit(f"{key}: {url} answered {response.status_code}, expected {expected}")
+                if i >= warmup:
+                    samples.append((elapsed, recorder.count, recorder.total, recorder.slowest))
+            times = [s[0] for s in samples]
+            sql = [s[2] for s in samples]
+            counts = sorted({s[1] for s in samples})
+            slowest = max(samples, key=lambda s: s[3][0])[3]
+            results[key] = {
+                "title": title,
+                "url": url.split("?")[0] + ("?…" if "?" in url else ""),
+                "requests": requests,
+                "median_ms": round(statistics.median(times) * 1000, 2),
+                "p95_ms": round(_percentile(times, 95) * 1000, 2),
+                "queries": counts[-1],
+                "queries_seen": counts,
+                "sql_median_ms": round(statistics.median(sql) * 1000, 2),
+                "slowest_query_ms": round(slowest[0] * 1000, 2),
+                "slowest_query": " ".join(slowest[1].split())[:600],
+            }
+            print(f"  {key:<16} median {results[key]['median_ms']:8.1f} ms  queries {counts}", file=sys.stderr)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.requests, args.warmup), indent=2))
+
+
+if __name__ == "__main__":
+    main()
