@@ -58,6 +58,14 @@ def _generate_backup_codes(page: Page) -> None:
     expect(page.locator("#backup-codes li").first).to_be_visible()
 
 
+def _send_without_consent(page: Page) -> None:
+    """Record the report as sent to a body the person gave no consent for: the consent gate refuses it."""
+    page.locator("#sent-form input[name=sent_at]").fill(timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.locator("#sent-form button[type=submit]").click()
+    expect(page.locator("#sharing-refused")).to_be_visible()
+
+
 def _search_by_name(page: Page) -> None:
     page.locator("main form input[name=name]").fill("Amina")
     page.locator("main form input[name=name]").press("Enter")
@@ -110,6 +118,22 @@ CASE_SCREENS = [
     Screen("partner bodies", lambda w: "/partners/"),
     Screen("partner body detail", lambda w: f"/partners/{w['body'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("consents of a person", lambda w: f"/consent/person/{w['referral'].person_id}/"),
+    Screen("consent form", lambda w: f"/consent/person/{w['referral'].person_id}/new/"),
+    Screen("consent form, errors", lambda w: f"/consent/person/{w['referral'].person_id}/new/", _submit_empty),
+    Screen("legal basis form", lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/"),
+    Screen(
+        "legal basis form, errors",
+        lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/",
+        _submit_empty,
+    ),
+    Screen("consent withdrawal", lambda w: f"/consent/{w['consent'].pk}/withdraw/"),
+    Screen("report print, no consent", lambda w: f"/interviews/reports/{w['report_refused'].pk}/print/"),
+    Screen(
+        "report sent date, refused without consent",
+        lambda w: f"/interviews/reports/{w['report_refused'].pk}/sent/",
+        _send_without_consent,
+    ),
     # The operator's account has no authenticator device (tests run with REQUIRE_2FA off): she may set one up.
     Screen("two-factor profile, no device", lambda w: "/accounts/two-factor/"),
     Screen("two-factor setup", lambda w: "/accounts/two-factor/setup/"),
@@ -134,6 +158,10 @@ COORDINATOR_SCREENS = [
     Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
     Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("consents of a person", lambda w: f"/consent/person/{w['referral'].person_id}/"),
+    Screen("audit log", lambda w: "/audit/"),
+    Screen("audit log, a person's records", lambda w: f"/audit/?case_code={w['case_code']}"),
+    Screen("audit log, errors", lambda w: "/audit/?case_code=XX-0000-0000&record=5&start=2026-02-01&end=2026-01-01"),
     Screen("data protection", lambda w: "/privacy/"),
     Screen("data protection, person", lambda w: f"/privacy/person/{w['referral'].person_id}/"),
     Screen("data protection, restricted and held person", lambda w: f"/privacy/person/{w['flagged'].pk}/"),
@@ -184,6 +212,8 @@ ADMIN_SCREENS = [
     Screen("indicator form", lambda w: "/interviews/catalogue/new/"),
     Screen("indicator edit", lambda w: f"/interviews/catalogue/{w['indicator'].pk}/edit/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("audit log", lambda w: "/audit/"),
+    Screen("audit log, errors", lambda w: "/audit/?record=5&start=2026-02-01&end=2026-01-01"),
     Screen("accounts", lambda w: "/accounts/users/"),
     Screen("account form", lambda w: "/accounts/users/new/"),
     Screen("account form, errors", lambda w: "/accounts/users/new/", _submit_empty),
@@ -206,6 +236,7 @@ def _records(operator, coordinator) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from caseload.tasks import build_monthly_report
+    from ceis.consent.services import consent_withdraw
     from ceis.notifications.models import Notification
     from ceis.notifications.services import notification_create
     from groups.models import Language
@@ -292,6 +323,16 @@ def _records(operator, coordinator) -> dict:
         read.read_at = now
         read.save(update_fields=["read_at"])
 
+    # Consents: one to the referring body, one withdrawn, a legal basis; a report to a body with no consent.
+    consent = factories.ConsentFactory(
+        person=referral.person, purpose="referral", recipient=body, recorded_by=operator, interpreter="Interprete"
+    )
+    withdrawn = factories.ConsentFactory(person=referral.person, purpose="statistics", recorded_by=operator)
+    consent_withdraw(consent=withdrawn, withdrawn_on=today, by=operator)
+    factories.LegalBasisFactory(person=referral.person, purpose="police_judicial", recorded_by=operator)
+    police = factories.PartnerBodyFactory(name="Questura di Prova", kind="commissione")
+    report_refused = Report.objects.create(referral=referral, recipient=police, opinion="Parere", created_by=operator)
+
     # The data-protection workspace: a person restricted and on legal hold, a retention review list.
     flagged = factories.ReferralFactory(assigned_to=[operator]).person
     privacy.restriction_set(person=flagged, reason="Contesta l'esattezza dei dati", by=coordinator)
@@ -323,6 +364,9 @@ def _records(operator, coordinator) -> dict:
     return {
         "operator": operator,
         "flagged": flagged,
+        "consent": consent,
+        "report_refused": report_refused,
+        "case_code": referral.person.case_code,
         "rule": rule,
         "run": run,
         "inactive": inactive,
