@@ -8,6 +8,7 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,10 @@ def _record_kinds() -> list[tuple[str, str]]:
     models = set(auditlog.get_models()) | set(_roots())
     kinds = sorted((str(capfirst(m._meta.verbose_name)), m._meta.label_lower) for m in models)
     return [("", "—")] + [(label, name) for name, label in kinds]
+
+
+EARLIEST = datetime.date(2000, 1, 1)  # before ceis existed
+LATEST = datetime.date(2999, 12, 31)
 
 
 class ActorChoiceField(forms.ModelChoiceField):
@@ -39,8 +44,20 @@ class AuditFilterForm(forms.Form):
     record = forms.IntegerField(label=_("Record id"), required=False, min_value=1)
     case_code = forms.CharField(label=_("Case code"), required=False, max_length=20)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Bounded: a day at the edge of what Python's dates hold (0001-01-01, 9999-12-31) would overflow when the
+    # search turns it into an aware time or adds the day after the end.
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+    )
+    end = forms.DateField(
+        label=_("To (included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+    )
 
     def __init__(self, *args, may_see_cases: bool, **kwargs):
         super().__init__(*args, **kwargs)

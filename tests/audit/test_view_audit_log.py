@@ -114,6 +114,16 @@ def test_it_filters_by_date_range(coord_client, operator):
     assert not _rows(coord_client.get(URL, {"end": yesterday.isoformat(), "action": "login"}))
 
 
+@pytest.mark.parametrize("field", ["start", "end"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_the_edge_of_the_calendar_is_a_form_error(coord_client, trail, field, day):
+    """Found by the form fuzzer: these overflowed (a 500) when turned into times or given the day after."""
+    response = coord_client.get(URL, {field: day})
+    assert response.status_code == 200
+    assert response.context["form"].has_error(field)
+    assert _rows(response) == []
+
+
 def test_an_id_without_its_kind_is_a_form_error(coord_client, trail):
     response = coord_client.get(URL, {"record": trail.pk})
     assert response.context["form"].has_error("kind")

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from ceis.accounts import roles
 from tests import factories
 from tests.browser.a11y import axe_violations, describe, serious
+from tests.otp_helpers import code_for_user, totp_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -42,6 +43,27 @@ def _open_first_menu(page: Page) -> None:
     """Open the navigation bar's first drop-down menu, as a person about to choose a page does."""
     page.locator("nav .dropdown-toggle").first.click()
     expect(page.locator("nav .dropdown-menu.show")).to_be_visible()
+
+
+def _start_two_factor_setup(page: Page) -> None:
+    """Leave the setup wizard's welcome step: the QR code and the field for the app's first code."""
+    page.locator("#setup-form button[type=submit]").click()
+    expect(page.locator("#qr-code")).to_be_visible()
+    page.wait_for_function("() => { const i = document.getElementById('qr-code'); return i.complete }")
+
+
+def _generate_backup_codes(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#backup-codes li").first).to_be_visible()
+
+
+def _send_without_consent(page: Page) -> None:
+    """Record the report as sent to a body the person gave no consent for: the consent gate refuses it."""
+    page.locator("#sent-form input[name=sent_at]").fill(timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.locator("#sent-form button[type=submit]").click()
+    expect(page.locator("#sharing-refused")).to_be_visible()
 
 
 def _search_by_name(page: Page) -> None:
@@ -96,6 +118,26 @@ CASE_SCREENS = [
     Screen("partner bodies", lambda w: "/partners/"),
     Screen("partner body detail", lambda w: f"/partners/{w['body'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("consents of a person", lambda w: f"/consent/person/{w['referral'].person_id}/"),
+    Screen("consent form", lambda w: f"/consent/person/{w['referral'].person_id}/new/"),
+    Screen("consent form, errors", lambda w: f"/consent/person/{w['referral'].person_id}/new/", _submit_empty),
+    Screen("legal basis form", lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/"),
+    Screen(
+        "legal basis form, errors",
+        lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/",
+        _submit_empty,
+    ),
+    Screen("consent withdrawal", lambda w: f"/consent/{w['consent'].pk}/withdraw/"),
+    Screen("report print, no consent", lambda w: f"/interviews/reports/{w['report_refused'].pk}/print/"),
+    Screen(
+        "report sent date, refused without consent",
+        lambda w: f"/interviews/reports/{w['report_refused'].pk}/sent/",
+        _send_without_consent,
+    ),
+    # The operator's account has no authenticator device (tests run with REQUIRE_2FA off): she may set one up.
+    Screen("two-factor profile, no device", lambda w: "/accounts/two-factor/"),
+    Screen("two-factor setup", lambda w: "/accounts/two-factor/setup/"),
+    Screen("two-factor setup, QR code step", lambda w: "/accounts/two-factor/setup/", _start_two_factor_setup),
 ]
 
 COORDINATOR_SCREENS = [
@@ -116,6 +158,33 @@ COORDINATOR_SCREENS = [
     Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
     Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("consents of a person", lambda w: f"/consent/person/{w['referral'].person_id}/"),
+    Screen("audit log", lambda w: "/audit/"),
+    Screen("audit log, a person's records", lambda w: f"/audit/?case_code={w['case_code']}"),
+    Screen("audit log, errors", lambda w: "/audit/?case_code=XX-0000-0000&record=5&start=2026-02-01&end=2026-01-01"),
+    Screen("data protection", lambda w: "/privacy/"),
+    Screen("data protection, person", lambda w: f"/privacy/person/{w['referral'].person_id}/"),
+    Screen("data protection, restricted and held person", lambda w: f"/privacy/person/{w['flagged'].pk}/"),
+    Screen("access export, print", lambda w: f"/privacy/person/{w['referral'].person_id}/export/"),
+    Screen("restrict processing", lambda w: f"/privacy/person/{w['referral'].person_id}/restrict/"),
+    Screen(
+        "restrict processing, errors", lambda w: f"/privacy/person/{w['referral'].person_id}/restrict/", _submit_empty
+    ),
+    Screen("lift the restriction", lambda w: f"/privacy/person/{w['flagged'].pk}/restrict/lift/"),
+    Screen("legal hold", lambda w: f"/privacy/person/{w['referral'].person_id}/hold/"),
+    Screen("lift the legal hold", lambda w: f"/privacy/person/{w['flagged'].pk}/hold/lift/"),
+    Screen("erase", lambda w: f"/privacy/person/{w['referral'].person_id}/erase/"),
+    Screen("erase, errors", lambda w: f"/privacy/person/{w['referral'].person_id}/erase/", _submit_empty),
+    Screen("erase, on legal hold", lambda w: f"/privacy/person/{w['flagged'].pk}/erase/"),
+    Screen("retention rules", lambda w: "/privacy/retention/"),
+    Screen("retention rule edit", lambda w: f"/privacy/retention/{w['rule'].pk}/edit/"),
+    Screen("retention review lists", lambda w: "/privacy/retention/lists/"),
+    Screen("retention review list", lambda w: f"/privacy/retention/lists/{w['run'].pk}/"),
+    # The coordinator's account has an authenticator device: she logged in with its code.
+    Screen("two-factor profile, with a device", lambda w: "/accounts/two-factor/"),
+    Screen("two-factor set up", lambda w: "/accounts/two-factor/setup/complete/"),
+    Screen("backup codes, none yet", lambda w: "/accounts/two-factor/backup-codes/"),
+    Screen("backup codes", lambda w: "/accounts/two-factor/backup-codes/", _generate_backup_codes),
 ]
 
 ADMIN_SCREENS = [
@@ -143,6 +212,17 @@ ADMIN_SCREENS = [
     Screen("indicator form", lambda w: "/interviews/catalogue/new/"),
     Screen("indicator edit", lambda w: f"/interviews/catalogue/{w['indicator'].pk}/edit/"),
     Screen("notifications", lambda w: "/notifications/"),
+    Screen("audit log", lambda w: "/audit/"),
+    Screen("audit log, errors", lambda w: "/audit/?record=5&start=2026-02-01&end=2026-01-01"),
+    Screen("accounts", lambda w: "/accounts/users/"),
+    Screen("account form", lambda w: "/accounts/users/new/"),
+    Screen("account form, errors", lambda w: "/accounts/users/new/", _submit_empty),
+    Screen("account edit", lambda w: f"/accounts/users/{w['operator'].pk}/edit/"),
+    Screen("account edit, locked out, no password", lambda w: f"/accounts/users/{w['inactive'].pk}/edit/"),
+    Screen("account deactivation", lambda w: f"/accounts/users/{w['operator'].pk}/deactivate/"),
+    Screen("account reactivation", lambda w: f"/accounts/users/{w['inactive'].pk}/reactivate/"),
+    Screen("account, new set-password link", lambda w: f"/accounts/users/{w['operator'].pk}/send-link/"),
+    Screen("account, reset two-factor", lambda w: f"/accounts/users/{w['operator'].pk}/reset-two-factor/"),
 ]
 
 SCREENS = {roles.OPERATOR: CASE_SCREENS, roles.COORDINATOR: COORDINATOR_SCREENS, roles.ADMIN: ADMIN_SCREENS}
@@ -151,11 +231,18 @@ USERNAMES = {roles.OPERATOR: "operatore1", roles.COORDINATOR: "coordinatore", ro
 
 def _records(operator, coordinator) -> dict:
     """One of everything the pages show, the case records assigned to ``operator``."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
     from caseload.tasks import build_monthly_report
+    from ceis.consent.services import consent_withdraw
     from ceis.notifications.models import Notification
     from ceis.notifications.services import notification_create
     from groups.models import Language
     from interviews.models import Indicator, IndicatorAnswer, Interview, Report
+    from privacy import services as privacy
+    from privacy.models import RetentionCandidate, RetentionRule, RetentionRun
     from protection import models as m
     from referrals.models import ExploitationForm, Referral
 
@@ -236,8 +323,53 @@ def _records(operator, coordinator) -> dict:
         read.read_at = now
         read.save(update_fields=["read_at"])
 
+    # Consents: one to the referring body, one withdrawn, a legal basis; a report to a body with no consent.
+    consent = factories.ConsentFactory(
+        person=referral.person, purpose="referral", recipient=body, recorded_by=operator, interpreter="Interprete"
+    )
+    withdrawn = factories.ConsentFactory(person=referral.person, purpose="statistics", recorded_by=operator)
+    consent_withdraw(consent=withdrawn, withdrawn_on=today, by=operator)
+    factories.LegalBasisFactory(person=referral.person, purpose="police_judicial", recorded_by=operator)
+    police = factories.PartnerBodyFactory(name="Questura di Prova", kind="commissione")
+    report_refused = Report.objects.create(referral=referral, recipient=police, opinion="Parere", created_by=operator)
+
+    # The data-protection workspace: a person restricted and on legal hold, a retention review list.
+    flagged = factories.ReferralFactory(assigned_to=[operator]).person
+    privacy.restriction_set(person=flagged, reason="Contesta l'esattezza dei dati", by=coordinator)
+    privacy.legal_hold_set(person=flagged, reason="Procedimento penale in corso", by=coordinator)
+    rule = RetentionRule.objects.get(kind="referral_not_identified")
+    run = RetentionRun.objects.create(due_on=today + datetime.timedelta(days=30))
+    old = factories.ReferralFactory(received_at=now - datetime.timedelta(days=800))
+    RetentionCandidate.objects.create(
+        run=run,
+        rule=rule,
+        content_type=ContentType.objects.get_for_model(Referral),
+        object_id=old.pk,
+        person=old.person,
+    )
+    inactive = factories.OperatorFactory(username="operatore3", is_active=False)
+    inactive.set_unusable_password()
+    inactive.save()
+    AccessAttempt.objects.create(  # locked out after too many wrong passwords: the edit page offers "Unlock"
+        username=inactive.username,
+        ip_address="203.0.113.9",  # not the browser's address, which axes would lock out too
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+
     return {
         "operator": operator,
+        "flagged": flagged,
+        "consent": consent,
+        "report_refused": report_refused,
+        "case_code": referral.person.case_code,
+        "rule": rule,
+        "run": run,
+        "inactive": inactive,
         "body": body,
         "contact": contact,
         "referral": referral,
@@ -258,6 +390,7 @@ def test_it_finds_no_serious_violation_on_any_main_page(
     browser: Browser, live_server, log_in, operators, role, subtests
 ):
     coordinator = factories.CoordinatorFactory(username="coordinatore")
+    totp_device(coordinator)  # she logs in with the app's code, and sees the pages of a verified session
     factories.AdminFactory(username="amministratore")
     records = _records(operators[0], coordinator)
 
@@ -287,3 +420,46 @@ def test_the_login_page_has_no_serious_violation(page: Page, live_server, subtes
         page.wait_for_load_state()
         found = serious(axe_violations(page))
         assert not found, f"login page after a wrong password ({page.url}):\n{describe(found)}"
+    totp_device(factories.OperatorFactory(username="con-app"))
+    with subtests.test(msg="login page, code step"):
+        page.locator("#id_username").fill("con-app")
+        page.locator("#id_password").fill(factories.PASSWORD)
+        with page.expect_navigation():
+            page.locator("#login-form button[type=submit]").click()
+        expect(page.locator("#id_otp_token")).to_be_visible()
+        found = serious(axe_violations(page))
+        assert not found, f"login page, code step ({page.url}):\n{describe(found)}"
+    with subtests.test(msg="login page, wrong code"):
+        page.locator("#id_otp_token").fill("000000" if code_for_user("con-app") != "000000" else "111111")
+        with page.expect_navigation():
+            page.locator("#login-form button[type=submit]").click()
+        expect(page.locator("#id_otp_token")).to_be_visible()
+        found = serious(axe_violations(page))
+        assert not found, f"login page after a wrong code ({page.url}):\n{describe(found)}"
+
+
+def test_the_set_password_page_has_no_serious_violation(page: Page, live_server, subtests, transactional_db):
+    """The one-time link of a new account, opened by someone not logged in: the form, its errors, a dead link."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    account = factories.OperatorFactory(username="nuova")
+    account.set_unusable_password()
+    account.save()
+    uid = urlsafe_base64_encode(force_bytes(account.pk))
+    link = f"{live_server.url}/accounts/set-password/{uid}/{default_token_generator.make_token(account)}/"
+    for name, then in (("set-password page", None), ("set-password page, errors", _submit_empty)):
+        with subtests.test(msg=name):
+            response = page.goto(link)
+            assert response is not None and response.ok
+            expect(page.locator("#set-password-form")).to_be_visible()
+            if then:
+                then(page)
+            found = serious(axe_violations(page))
+            assert not found, f"{name} ({page.url}):\n{describe(found)}"
+    with subtests.test(msg="set-password page, dead link"):
+        page.goto(f"{live_server.url}/accounts/set-password/{uid}/0-0/")
+        expect(page.locator("#invalid-link")).to_be_visible()
+        found = serious(axe_violations(page))
+        assert not found, f"set-password page, dead link ({page.url}):\n{describe(found)}"

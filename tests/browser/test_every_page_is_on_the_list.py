@@ -37,6 +37,12 @@ NOT_PAGES = {
     "caseload:report_csv": "a CSV file",
     "notifications:open": "POST, redirects to the record",
     "notifications:read_all": "POST",
+    "healthz": "JSON for load balancers and process managers, no login",
+    "set_password": "checked anonymously by test_the_set_password_page_has_no_serious_violation",
+    "privacy:export_json": "a JSON file",
+    "privacy:candidate_exclude": "POST",
+    "users:unlock": "POST",
+    "two_factor:qr": "an SVG image, shown on the setup page's QR code step",
 }
 
 

@@ -8,7 +8,10 @@ numbers, 10 000 characters, markup, right-to-left marks). After every POST:
 - the request did not fail (the test client re-raises any exception a view lets through: that is the 500);
 - when the answer is not a redirect (the form came back with errors), no row of any case or reference table
   changed: nothing half-saved;
-- when it is a redirect, every row that was created or changed passes ``full_clean()``.
+- when it is a redirect, every row that was created or changed passes ``full_clean()``;
+- the audit trail (``AUDIT_APPS``) is append-only whatever the answer: no row changed or deleted. A form sent
+  back with errors may have logged the *read* of the record it shows (django-auditlog's ACCESS entries), but no
+  other audit row: an event or a change entry there would record a write that did not happen (or did, half).
 
 The runs are derandomized so CI is reproducible; ``HYPOTHESIS_PROFILE=deep`` explores much further.
 """
@@ -49,6 +52,8 @@ FUZZ = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Every table a form could write to: case records and the reference lists.
 TRACKED_APPS = ("referrals", "interviews", "groups", "protection", "partners", "accounts", "consent", "privacy")
+# The audit trail: rows appear on legitimate writes (and reads), and must never change or go.
+AUDIT_APPS = ("audit", "auditlog")
 
 HOSTILE = [
     "",
@@ -170,6 +175,37 @@ def _concrete(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
 
 
+def _audit_models():
+    return [m for m in apps.get_models() if m._meta.app_label in AUDIT_APPS and not m._meta.proxy]
+
+
+def _audit_snapshot() -> dict:
+    return {
+        model: {row["pk"]: row for row in model.objects.values("pk", *_concrete(model))} for model in _audit_models()
+    }
+
+
+def _is_a_read(model, row: dict) -> bool:
+    """A logged read: a case record opened (django-auditlog ACCESS) or the audit log itself viewed."""
+    from auditlog.models import LogEntry
+
+    from ceis.audit.models import Event
+
+    if model is LogEntry:
+        return row["action"] == LogEntry.Action.ACCESS
+    return model is Event and row["kind"] == Event.Kind.AUDIT_VIEW
+
+
+def _check_audit_trail(before: dict, after: dict, *, redirected: bool, what) -> None:
+    for model, rows in before.items():
+        for pk, row in rows.items():
+            assert after[model].get(pk) == row, f"audit row {model.__name__} {pk} changed or went: {what!r}"
+    if not redirected:
+        for model, rows in after.items():
+            written = [row for pk, row in rows.items() if pk not in before[model] and not _is_a_read(model, row)]
+            assert not written, f"form sent back with errors, yet audit rows were written: {written!r} for {what!r}"
+
+
 def _changed_rows(before: dict, after: dict):
     for model, rows in after.items():
         for pk, row in rows.items():
@@ -185,17 +221,38 @@ def _exercise(client: Client, url: str | tuple[str, str]) -> None:
     @FUZZ
     @given(data=_post_strategy(fields))
     def run(data):
-        before = _snapshot()
+        before, audit_before = _snapshot(), _audit_snapshot()
         response = client.post(url, data)  # an exception here is the 500 this test exists to catch
         assert response.status_code != 500, (url, data)
         after = _snapshot()
-        if response.status_code in (301, 302, 303):
+        redirected = response.status_code in (301, 302, 303)
+        _check_audit_trail(audit_before, _audit_snapshot(), redirected=redirected, what=(url, data))
+        if redirected:
             for model, pk in _changed_rows(before, after):
                 model.objects.get(pk=pk).full_clean()
         else:
             assert before == after, f"{url} answered {response.status_code} but changed rows for {data!r}"
 
     run()
+
+
+def _exercise_get(client: Client, url: str) -> None:
+    """Fuzz the search form (method GET) of the page at ``url``: never a 500, nothing written but logged reads."""
+    fields = _form_fields(client, url)
+
+    def search(data):
+        before, audit_before = _snapshot(), _audit_snapshot()
+        response = client.get(url, data)  # an exception here is the 500 this test exists to catch
+        assert response.status_code in (200, 400), (url, data, response.status_code)
+        assert _snapshot() == before, f"{url} changed rows for the search {data!r}"
+        _check_audit_trail(audit_before, _audit_snapshot(), redirected=False, what=(url, data))
+
+    # A search is cheap: first every hostile string in every field, one at a time, then hypothesis's mixtures.
+    for name in fields:
+        for value in HOSTILE:
+            search({name: value})
+
+    FUZZ(given(data=_post_strategy(fields))(search))()
 
 
 # --- The forms -------------------------------------------------------------------------------------------------
@@ -224,6 +281,12 @@ def _session(operator):
     return session
 
 
+def _retention_rule():
+    from privacy.models import RetentionRule
+
+    return RetentionRule.objects.order_by("pk").first()
+
+
 def _part_form(part: str) -> Callable:
     return lambda op: reverse("pathway_parts:add", args=[_pathway(op).pk, part])
 
@@ -247,6 +310,12 @@ OPERATOR_FORMS: dict[str, Callable] = {
     "pathway by transfer": lambda op: reverse("protection:open_transfer"),
     "pathway phase": lambda op: reverse("protection:phase", args=[_pathway(op).pk]),
     "pathway close": lambda op: reverse("protection:close", args=[_pathway(op).pk]),
+    "consent new": lambda op: reverse("consent:new", args=[_held_referral(op).person_id]),
+    "legal basis new": lambda op: reverse("consent:legal_basis_new", args=[_held_referral(op).person_id]),
+    "consent withdraw": lambda op: reverse(
+        "consent:withdraw",
+        args=[factories.ConsentFactory(person=_held_referral(op).person, purpose="statistics", recorded_by=op).pk],
+    ),
     **{
         f"pathway part {part}": _part_form(part)
         for part in ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
@@ -262,6 +331,10 @@ COORDINATOR_FORMS: dict[str, Callable] = {
         (reverse("caseload:operator", args=[op.pk]), reverse("caseload:reassign")),
     )[1],
     "materials new": lambda coord, op: reverse("materials:create"),
+    "privacy restrict": lambda coord, op: reverse("privacy:restrict", args=[_held_referral(op).person_id]),
+    "privacy legal hold": lambda coord, op: reverse("privacy:hold", args=[_held_referral(op).person_id]),
+    "privacy erase": lambda coord, op: reverse("privacy:erase", args=[_held_referral(op).person_id]),
+    "privacy retention rule": lambda coord, op: reverse("privacy:rule_edit", args=[_retention_rule().pk]),
 }
 
 ADMIN_FORMS: dict[str, Callable] = {
@@ -269,6 +342,9 @@ ADMIN_FORMS: dict[str, Callable] = {
     "partner contact new": lambda admin: reverse("partners:contact_create", args=[factories.PartnerBodyFactory().pk]),
     "indicator new": lambda admin: reverse("catalogue:create"),
     "language new": lambda admin: reverse("materials:language_create"),
+    "account new": lambda admin: reverse("users:create"),
+    "account edit": lambda admin: reverse("users:edit", args=[factories.OperatorFactory().pk]),
+    "own account edit": lambda admin: reverse("users:edit", args=[admin.pk]),
 }
 
 
@@ -290,6 +366,32 @@ def test_admin_forms_survive_arbitrary_input(admin_user, admin_client_role, form
     _exercise(admin_client_role, ADMIN_FORMS[form](admin_user))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_the_audit_log_filters_survive_arbitrary_input(request, role, operator):
+    """The audit viewer's filters (a GET form): as a coordinator (with the case code) and as an admin."""
+    factories.ReferralFactory(assigned_to=[operator])  # something in the trail
+    client = request.getfixturevalue("coord_client" if role == "coordinator" else "admin_client_role")
+    _exercise_get(client, reverse("audit:log"))
+
+
+@pytest.mark.django_db
+def test_the_set_password_form_survives_arbitrary_input(client):
+    """The one-time link of a new account, opened without logging in (the token moves into the session)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    account = factories.OperatorFactory()
+    account.set_unusable_password()
+    account.save()
+    uid = urlsafe_base64_encode(force_bytes(account.pk))
+    link = reverse("set_password", args=[uid, default_token_generator.make_token(account)])
+    form = client.get(link)
+    assert form.status_code == 302
+    _exercise(client, form.url)
+
+
 # --- The checks themselves can fail -------------------------------------------------------------------------------
 
 _FORM = '<form method="post"><input name="urgency" value="routine"><button name="go" value="1">OK</button></form>'
@@ -309,14 +411,39 @@ def _half_saving_view(request, pk):
 def _crashing_view(request, pk):
     from django.http import HttpResponse
 
-    if request.method == "POST" and "\x00" in request.POST.get("urgency", ""):
-        raise ValueError("NUL byte reached the database layer")
+    # Any value but the page's own: which hostile strings 20 derandomized examples hold depends on the test's code.
+    if request.method == "POST" and request.POST.get("urgency", "routine") != "routine":
+        raise ValueError("an unexpected value reached the database layer")
+    return HttpResponse(_FORM)
+
+
+def _audit_writing_view(request, pk):
+    """Logs an event, then shows the form again as if it had errors: an audit row for a write that did not happen."""
+    from django.http import HttpResponse
+
+    from ceis.audit.models import Event
+
+    if request.method == "POST":
+        Event.objects.create(kind=Event.Kind.ASSIGN, actor=request.user, target_id=str(pk))
+    return HttpResponse(_FORM)
+
+
+def _reading_view(request, pk):
+    """Logs the read of the record it shows (as every case page does), whatever was posted: that is fine."""
+    from django.http import HttpResponse
+
+    from ceis.audit.services import record_viewed
+    from referrals.models import Referral
+
+    record_viewed(Referral.objects.get(pk=pk))
     return HttpResponse(_FORM)
 
 
 urlpatterns = [
     path("half/<int:pk>/", _half_saving_view),
     path("crash/<int:pk>/", _crashing_view),
+    path("audit/<int:pk>/", _audit_writing_view),
+    path("read/<int:pk>/", _reading_view),
 ]
 
 
@@ -332,5 +459,23 @@ def test_the_fuzzer_notices_a_half_saved_record(operator, op_client):
 @pytest.mark.urls(__name__)
 def test_the_fuzzer_notices_a_crash(operator, op_client):
     referral = _held_referral(operator)
-    with pytest.raises(ValueError, match="NUL byte"):
+    with pytest.raises(ValueError, match="unexpected value"):
         _exercise(op_client, f"/crash/{referral.pk}/")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_fuzzer_notices_an_audit_row_for_a_write_that_did_not_happen(operator, op_client):
+    referral = _held_referral(operator)
+    with pytest.raises(AssertionError, match="audit rows were written"):
+        _exercise(op_client, f"/audit/{referral.pk}/")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_fuzzer_accepts_the_logged_read_of_the_page(operator, op_client):
+    from auditlog.models import LogEntry
+
+    referral = _held_referral(operator)
+    _exercise(op_client, f"/read/{referral.pk}/")
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(referral.pk)).count() > 1
