@@ -218,6 +218,10 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
         ]
 
 
+# Rows a session's attendance table or follow-up requests may hold (the pages offer far fewer; see views.MAX_ROWS).
+MAX_FORMSET_ROWS = 100
+
+
 def attendance_formset(data=None, *, session: GroupSession, session_form: SessionForm, extra: int):
     """The attendance table of a session: its rows, then ``extra`` empty rows."""
     initial = [
@@ -225,7 +229,15 @@ def attendance_formset(data=None, *, session: GroupSession, session_form: Sessio
         for r in (session.attendance.all() if session.pk else [])
     ]
     formset_class = forms.formset_factory(
-        AttendanceRowForm, formset=BaseAttendanceFormSet, extra=extra, can_delete=True, can_delete_extra=False
+        AttendanceRowForm,
+        formset=BaseAttendanceFormSet,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        # A forged TOTAL_FORMS must not make the server build and render thousands of rows.
+        max_num=MAX_FORMSET_ROWS,
+        absolute_max=MAX_FORMSET_ROWS,
+        validate_max=True,
     )
     return formset_class(data, initial=initial, prefix="attendance", session_form=session_form)
 
@@ -270,7 +282,14 @@ class BaseFollowUpFormSet(forms.BaseFormSet):
 def follow_up_formset(data=None, *, extra: int = 2):
     """``extra`` blank requests in all (the one required by ``min_num`` included)."""
     formset_class = forms.formset_factory(
-        FollowUpRequestForm, formset=BaseFollowUpFormSet, extra=max(extra - 1, 0), min_num=1, validate_min=True
+        FollowUpRequestForm,
+        formset=BaseFollowUpFormSet,
+        extra=max(extra - 1, 0),
+        min_num=1,
+        validate_min=True,
+        max_num=MAX_FORMSET_ROWS,
+        absolute_max=MAX_FORMSET_ROWS,
+        validate_max=True,
     )
     return formset_class(data, prefix="requests")
 

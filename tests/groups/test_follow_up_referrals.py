@@ -203,3 +203,31 @@ def test_it_keeps_the_session_page_to_a_query_budget_whatever_the_follow_ups(
     with django_assert_max_num_queries(20):
         response = op_client.get(reverse("groups:detail", args=[session.pk]))
     assert len(response.context["follow_ups"]) == 8
+
+
+def test_it_refuses_a_forged_number_of_rows_without_building_them(op_client, session):
+    """A POST claiming a million rows is answered with a form error, building no more than the cap allows."""
+    from groups.forms import MAX_FORMSET_ROWS
+
+    data = requests_data({"name": "Joy", "reason": "Vuole parlare"})
+    data["requests-TOTAL_FORMS"] = "1000000"
+    response = op_client.post(_url(session), data)
+    assert response.status_code == 200
+    formset = response.context["requests"]
+    assert len(formset.forms) == MAX_FORMSET_ROWS
+    assert formset.non_form_errors()
+    assert not SessionReferral.objects.exists() and not Referral.objects.exists()
+
+
+def test_it_refuses_a_forged_number_of_attendance_rows(op_client, session):
+    from groups.forms import MAX_FORMSET_ROWS
+
+    url = reverse("groups:edit", args=[session.pk])
+    data = {
+        "held_at": timezone.localtime(session.held_at).strftime("%Y-%m-%dT%H:%M"),
+        "attendance-TOTAL_FORMS": "1000000",
+        "attendance-INITIAL_FORMS": "0",
+    }
+    response = op_client.post(url, data)
+    assert response.status_code == 200
+    assert len(response.context["attendance"].forms) <= MAX_FORMSET_ROWS
