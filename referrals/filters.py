@@ -15,10 +15,16 @@ CHECK = {"class": "form-check-input"}
 class ReferralFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Referral.Status.choices, widget=forms.CheckboxSelectMultiple(CHECK)
+        label=_("Status"),
+        choices=Referral.Status.choices,
+        widget=forms.CheckboxSelectMultiple(CHECK),
+        method="filter_in",
     )
     urgency = django_filters.MultipleChoiceFilter(
-        label=_("Urgency"), choices=Referral.Urgency.choices, widget=forms.CheckboxSelectMultiple(CHECK)
+        label=_("Urgency"),
+        choices=Referral.Urgency.choices,
+        widget=forms.CheckboxSelectMultiple(CHECK),
+        method="filter_in",
     )
     referring_body = django_filters.ModelChoiceFilter(
         label=_("Referring body"), queryset=PartnerBody.objects.order_by("name")
@@ -57,6 +63,12 @@ class ReferralFilter(django_filters.FilterSet):
         for name in ("referring_body", "channel", "sort"):
             self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.form.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
+
+    def filter_in(self, queryset, name, value):
+        """``column IN (...)``, not django-filter's ``DISTINCT`` and OR of equalities: a column of the referral
+        itself needs no ``DISTINCT`` (which sorted every match), and PostgreSQL turns ``IN`` into index
+        conditions of ``referral_status_urgency_recv``, so the count is an index-only scan (bench/README.md)."""
+        return queryset.filter(**{f"{name}__in": value}) if value else queryset
 
     def filter_case_code(self, queryset, name, value):
         value = value.strip()

@@ -151,6 +151,7 @@ def test_the_list_filters_have_indexes():
     assert ("status", "-received_at") in indexed
     assert ("urgency", "-received_at") in indexed
     assert ("referring_body", "-received_at") in indexed
+    assert ("status", "urgency", "-received_at") in indexed
     for name in ("channel", "received_at", "status", "urgency"):
         assert Referral._meta.get_field(name).db_index
 
@@ -164,3 +165,32 @@ def test_my_list_is_exactly_my_assignments_and_empty_once_deactivated(operator, 
     operator.is_active = False
     operator.save()
     assert not selectors.referrals_for(operator, mine=True).exists()
+
+
+def test_it_filters_by_several_statuses_and_urgencies_at_once(coord_client, operator, operator_b):
+    wanted = [
+        factories.ReferralFactory(status="new", urgency="immediate"),
+        factories.ReferralFactory(status="assigned", urgency="priority", assigned_to=[operator, operator_b]),
+    ]
+    factories.ReferralFactory(status="assigned", urgency="routine")
+    factories.ReferralFactory(status="closed", outcome="declined", urgency="immediate")
+    response = coord_client.get(
+        ALL, {"status": ["new", "assigned", "in_assessment"], "urgency": ["immediate", "priority"]}
+    )
+    assert sorted(_codes(response)) == sorted(r.person.case_code for r in wanted)
+    assert response.context["page"].paginator.count == 2
+    assert "2 referrals" in response.text or "2 segnalazioni" in response.text
+
+
+def test_my_list_pages_through_all_of_mine_newest_first(op_client, operator, operator_b, settings):
+    settings.REFERRALS_PAGE_SIZE = 2
+    now = timezone.now()
+    mine = [
+        factories.ReferralFactory(assigned_to=[operator], received_at=now - datetime.timedelta(days=d))
+        for d in (3, 1, 2)
+    ]
+    factories.ReferralFactory(assigned_to=[operator_b], received_at=now)
+    first, second = op_client.get(MINE), op_client.get(MINE, {"page": 2})
+    newest_first = [r.person.case_code for r in sorted(mine, key=lambda r: r.received_at, reverse=True)]
+    assert _codes(first) + _codes(second) == newest_first
+    assert first.context["page"].paginator.count == 3

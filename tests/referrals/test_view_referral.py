@@ -64,3 +64,17 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_audited(op_client, refe
     op_client.get(reverse("referrals:detail", args=[referral_a.pk]), headers={"x-forwarded-for": "10.1.2.3"})
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(referral_a.pk))
     assert entry.remote_addr == "10.1.2.3"
+
+
+def test_it_shows_a_referral_granted_to_a_group_of_hers_and_no_one_else(op_client, op_b_client, operator, db):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    referral = factories.ReferralFactory()
+    team = Group.objects.create(name="team-test")
+    operator.groups.add(team)
+    assign_perm("referrals.view_referral", team, referral)  # guardian's group row, as access.visible reads it
+    url = reverse("referrals:detail", args=[referral.pk])
+    assert op_client.get(url).status_code == 200
+    assert op_b_client.get(url).status_code == 404
+    assert op_client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 404
