@@ -212,6 +212,42 @@ def assign(record: models.Model, user, *, by) -> bool:
     return True
 
 
+def assign_new(record: models.Model, users, *, by) -> None:
+    """``assign`` for a record created in the same transaction (nobody can hold it yet): the view and change
+    rows of every user in one ``INSERT ... SELECT`` (no permission read, no existence check), then one
+    ``assign`` audit event per user, as ``assign`` writes them. Call it inside the transaction that created
+    ``record``."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections, router
+
+    model = type(record)
+    if model not in _roots():
+        raise TypeError(f"{model.__name__} is not a protected root")
+    users = list(users)
+    if not users:
+        return
+    perm_model = _roots()[model]
+    db = router.db_for_write(perm_model)
+    qn = connections[db].ops.quote_name
+    meta = perm_model._meta
+    cols = [meta.get_field(name).column for name in ("permission", "user", "content_object")]
+    ct = ContentType.objects.db_manager(db).get_for_model(model)  # cached after the first call
+    codenames = [f"view_{model._meta.model_name}", f"change_{model._meta.model_name}"]
+    selects = " UNION ALL ".join(
+        f"SELECT id, %s, %s FROM {qn(Permission._meta.db_table)} WHERE content_type_id = %s AND codename IN (%s, %s)"
+        for _ in users
+    )
+    params = []
+    for user in users:
+        params += [user.pk, record.pk, ct.pk, *codenames]
+    sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in cols)}) {selects}"
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+    for user in users:
+        event_record(kind=Event.Kind.ASSIGN, actor=by, target=record, subject=user)
+
+
 @transaction.atomic
 def unassign(record: models.Model, user, *, by) -> bool:
     """Revoke ``user``'s view and change on a protected root. Returns False if not assigned."""

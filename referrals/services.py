@@ -32,28 +32,59 @@ def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
 
 
 @transaction.atomic
-def referral_intake(*, person: Person, referral: Referral, exploitation_forms=(), by) -> Referral:
-    """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder."""
+def referral_intake(
+    *, person: Person, referral: Referral, exploitation_forms=(), by, possible_duplicate: bool | None = None
+) -> Referral:
+    """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder.
+
+    ``possible_duplicate``: the answer of the duplicate check the caller has just made for this person
+    (``IntakeForm``), so that it is not asked twice; ``None`` checks here.
+    """
     with acting_as(by):
-        return _referral_intake(person=person, referral=referral, exploitation_forms=exploitation_forms, by=by)
+        return _referral_intake(
+            person=person,
+            referral=referral,
+            exploitation_forms=exploitation_forms,
+            by=by,
+            possible_duplicate=possible_duplicate,
+        )
 
 
-def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by) -> Referral:
+def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by, possible_duplicate) -> Referral:
+    # Written once each, nothing read back: the recorder (``by``) and the person just saved are known to
+    # exist, the case code comes from its counter, the new referral has no follow-up link, no forms of
+    # exploitation and no assignee yet (bench/README.md, "Referral intake").
     if person.pk is None:
         person.created_by = by
-        person.full_clean()
-        referral.possible_duplicate = duplicate_candidates(person=person).exists()
+        person.full_clean(exclude=["created_by", "case_code"])
+        if possible_duplicate is None:
+            possible_duplicate = duplicate_candidates(person=person).exists()
+        referral.possible_duplicate = possible_duplicate
         person.save()
     referral.person = person
     referral.created_by = by
-    referral.full_clean()
+    referral.full_clean(exclude=["person", "created_by"])
+    Referral._meta.get_field("group_session_link").set_cached_value(referral, None)
     referral.save()
-    referral.exploitation_forms.set(exploitation_forms)
+    _add_exploitation_forms(referral, exploitation_forms)
     if by.is_operator:
-        access.assign(referral, by, by=by)
+        access.assign_new(referral, [by], by=by)
         referral.status = Referral.Status.ASSIGNED
         referral.save(update_fields=["status", "updated_at"])
     return referral
+
+
+def _add_exploitation_forms(referral: Referral, forms) -> None:
+    """The forms of a new referral: the link rows in one insert and the m2m audit entry django-auditlog
+    writes for ``.add()`` (same content), without re-reading the forms or the (empty) existing links."""
+    from auditlog.models import LogEntry
+
+    forms = sorted({f.pk: f for f in forms}.values(), key=lambda f: (f.position, f.pk))
+    if not forms:
+        return
+    through = Referral.exploitation_forms.through
+    through.objects.bulk_create([through(referral_id=referral.pk, exploitationform_id=f.pk) for f in forms])
+    LogEntry.objects.log_m2m_changes(forms, referral, "add", "exploitation_forms")
 
 
 @transaction.atomic
