@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,3 +171,18 @@ def test_the_form_preselects_phone_and_now(op_client, body):
     form = response.context["form"]
     assert form["channel"].value() == Referral.Channel.PHONE
     assert form["urgency"].value() == Referral.Urgency.ROUTINE
+
+
+def test_it_records_a_referral_in_a_fixed_number_of_queries(op_client, body, django_assert_max_num_queries):
+    """Each row written once, nothing read back (bench/README.md): the count does not grow with the data."""
+    labour = ExploitationForm.objects.get(code="labour")
+    domestic = ExploitationForm.objects.get(code="domestic")
+    factories.PersonFactory.create_batch(3)
+    ContentType.objects.get_for_model(Referral)  # cached per process, as in a running server
+    # 22 in a request (bench/measure.py); + SAVEPOINT and RELEASE here, the test running inside a transaction.
+    with django_assert_max_num_queries(24):
+        response = op_client.post(URL, _data(body, exploitation_forms=[labour.pk, domestic.pk]))
+    assert response.status_code == 302
+    referral = Referral.objects.get(person__last_name__isnull=False, person__created_by__isnull=False)
+    assert set(referral.exploitation_forms.values_list("code", flat=True)) == {"labour", "domestic"}
+    assert referral.status == Referral.Status.ASSIGNED
