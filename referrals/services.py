@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
-from ceis.audit.services import acting_as
+from ceis.audit.services import acting_as, batched_log_entries
 from ceis.consent.models import Disclosure
 from ceis.consent.selectors import purpose_for
 from ceis.consent.services import share_guard
@@ -40,7 +42,7 @@ def referral_intake(
     ``possible_duplicate``: the answer of the duplicate check the caller has just made for this person
     (``IntakeForm``), so that it is not asked twice; ``None`` checks here.
     """
-    with acting_as(by):
+    with acting_as(by), batched_log_entries():
         return _referral_intake(
             person=person,
             referral=referral,
@@ -69,9 +71,30 @@ def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, 
     _add_exploitation_forms(referral, exploitation_forms)
     if by.is_operator:
         access.assign_new(referral, [by], by=by)
-        referral.status = Referral.Status.ASSIGNED
-        referral.save(update_fields=["status", "updated_at"])
+        _set_status_of_new(referral, Referral.Status.ASSIGNED)
     return referral
+
+
+def _set_status_of_new(referral: Referral, status: str) -> None:
+    """``referral.save(update_fields=["status", "updated_at"])`` with the same audit entry, for a referral saved
+    in this transaction: django-auditlog would read the row back to diff it; its old state is in memory."""
+    from auditlog.context import disable_auditlog
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+
+    old = copy.copy(referral)
+    referral.status = status
+    changes = model_instance_diff(
+        old,
+        referral,
+        fields_to_check=["status", "updated_at"],
+        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+    )
+    with disable_auditlog():
+        referral.save(update_fields=["status", "updated_at"])
+    if changes:
+        LogEntry.objects.log_create(referral, action=LogEntry.Action.UPDATE, changes=changes)
 
 
 def _add_exploitation_forms(referral: Referral, forms) -> None:
