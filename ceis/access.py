@@ -22,11 +22,12 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.sql import InsertQuery
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from ceis.audit.models import Event
-from ceis.audit.services import event_record
+from ceis.audit.services import event_build, event_record
 
 M = TypeVar("M", bound=models.Model)
 
@@ -214,9 +215,9 @@ def assign(record: models.Model, user, *, by) -> bool:
 
 def assign_new(record: models.Model, users, *, by) -> None:
     """``assign`` for a record created in the same transaction (nobody can hold it yet): the view and change
-    rows of every user in one ``INSERT ... SELECT`` (no permission read, no existence check), then one
-    ``assign`` audit event per user, as ``assign`` writes them. Call it inside the transaction that created
-    ``record``."""
+    rows of every user in one ``INSERT ... SELECT`` (no permission read, no existence check) and one
+    ``assign`` audit event per user, as ``assign`` writes them (on PostgreSQL both in one statement). Call it
+    inside the transaction that created ``record``."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections, router
@@ -242,10 +243,17 @@ def assign_new(record: models.Model, users, *, by) -> None:
     for user in users:
         params += [user.pk, record.pk, ct.pk, *codenames]
     sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in cols)}) {selects}"
+    events = [event_build(kind=Event.Kind.ASSIGN, actor=by, target=record, subject=user) for user in users]
     with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-    for user in users:
-        event_record(kind=Event.Kind.ASSIGN, actor=by, target=record, subject=user)
+        if connections[db].vendor == "postgresql":
+            # One statement: the rows in a data-modifying WITH, the events as the main INSERT.
+            insert = InsertQuery(Event)
+            insert.insert_values([f for f in Event._meta.local_concrete_fields if not f.primary_key], events)
+            ((event_sql, event_params),) = insert.get_compiler(db).as_sql()
+            cursor.execute(f"WITH granted AS ({sql} RETURNING 1) {event_sql}", [*params, *event_params])
+        else:
+            cursor.execute(sql, params)
+            Event.objects.bulk_create(events)
 
 
 @transaction.atomic

@@ -65,34 +65,52 @@ def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, 
         person.save()
     referral.person = person
     referral.created_by = by
-    referral.full_clean(exclude=["person", "created_by"])
+    # The body and contact were chosen in the form's lists of active ones (callers pass saved instances).
+    referral.full_clean(exclude=["person", "created_by", "referring_body", "referring_contact"])
     Referral._meta.get_field("group_session_link").set_cached_value(referral, None)
-    referral.save()
-    _add_exploitation_forms(referral, exploitation_forms)
     if by.is_operator:
+        # Recorded by an operator: written once, already "assigned"; the audit entries are those of a referral
+        # created "new" then moved to "assigned" (as when it was saved twice).
+        _save_new_as(referral, Referral.Status.ASSIGNED)
+        _add_exploitation_forms(referral, exploitation_forms)
         access.assign_new(referral, [by], by=by)
-        _set_status_of_new(referral, Referral.Status.ASSIGNED)
+        _log_status_change(referral, Referral.Status.NEW)
+    else:
+        referral.save()
+        _add_exploitation_forms(referral, exploitation_forms)
     return referral
 
 
-def _set_status_of_new(referral: Referral, status: str) -> None:
-    """``referral.save(update_fields=["status", "updated_at"])`` with the same audit entry, for a referral saved
-    in this transaction: django-auditlog would read the row back to diff it; its old state is in memory."""
+def _save_new_as(referral: Referral, status: str) -> None:
+    """Insert a new referral with ``status`` and log its creation as django-auditlog does, as a "new" one."""
     from auditlog.context import disable_auditlog
     from auditlog.diff import model_instance_diff
     from auditlog.models import LogEntry
     from django.conf import settings
 
-    old = copy.copy(referral)
     referral.status = status
+    with disable_auditlog():
+        referral.save()
+    as_new = copy.copy(referral)
+    as_new.status = Referral.Status.NEW
+    changes = model_instance_diff(None, as_new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+    LogEntry.objects.log_create(as_new, action=LogEntry.Action.CREATE, changes=changes)
+
+
+def _log_status_change(referral: Referral, old_status: str) -> None:
+    """The audit entry django-auditlog writes for ``save(update_fields=["status", "updated_at"])``."""
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+
+    old = copy.copy(referral)
+    old.status = old_status
     changes = model_instance_diff(
         old,
         referral,
         fields_to_check=["status", "updated_at"],
         use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
     )
-    with disable_auditlog():
-        referral.save(update_fields=["status", "updated_at"])
     if changes:
         LogEntry.objects.log_create(referral, action=LogEntry.Action.UPDATE, changes=changes)
 

@@ -35,10 +35,28 @@ def event_record(
     ip: str | None = None,
     details: dict | None = None,
 ) -> Event:
+    event = event_build(
+        kind=kind, actor=actor, target=target, subject=subject, username=username, ip=ip, details=details
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def event_build(
+    *,
+    kind: str,
+    actor=None,
+    target: models.Model | None = None,
+    subject=None,
+    username: str = "",
+    ip: str | None = None,
+    details: dict | None = None,
+) -> Event:
+    """The event ``event_record`` writes, not yet saved (for a caller that inserts it with other rows)."""
     ctx = _context()
     if actor is None:
         actor = ctx.get("actor")
-    return Event.objects.create(
+    return Event(
         kind=kind,
         actor=actor,
         subject=subject,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,8 +182,10 @@ def test_it_records_a_referral_in_a_fixed_number_of_queries(op_client, body, dja
     domestic = ExploitationForm.objects.get(code="domestic")
     factories.PersonFactory.create_batch(3)
     ContentType.objects.get_for_model(Referral)  # cached per process, as in a running server
-    # 18 in a request (bench/measure.py); + SAVEPOINT and RELEASE here, the test running inside a transaction.
-    with django_assert_max_num_queries(20):
+    # 15 in a request on PostgreSQL (bench/measure.py; SQLite takes one more: the assignment rows and their
+    # event cannot share a statement there); + SAVEPOINT and RELEASE here, the test running in a transaction.
+    budget = 15 if connection.vendor == "postgresql" else 16
+    with django_assert_max_num_queries(budget + 2):
         response = op_client.post(URL, _data(body, exploitation_forms=[labour.pk, domestic.pk]))
     assert response.status_code == 302
     referral = Referral.objects.get(person__last_name__isnull=False, person__created_by__isnull=False)
