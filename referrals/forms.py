@@ -82,6 +82,7 @@ class IntakeForm(forms.Form):
         self.user = user
         self.duplicates = []
         self.hidden_duplicate = False
+        self.possible_duplicate = None  # the answer of the duplicate check once the form is valid
         self.fields["referring_body"].queryset = active_bodies()
         self.fields["referring_contact"].queryset = active_contacts()
         self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
@@ -181,7 +182,8 @@ class IntakeForm(forms.Form):
         from .services import duplicate_candidates
 
         candidates = duplicate_candidates(person=self.person())
-        if not candidates.exists():
+        self.possible_duplicate = candidates.exists()
+        if not self.possible_duplicate:
             return
         visible = list(access.visible(candidates, self.user).order_by("case_code"))
         self.duplicates = visible

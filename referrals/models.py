@@ -12,7 +12,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -35,11 +35,17 @@ class CaseCodeCounter(models.Model):
 
     @classmethod
     def next_code(cls, year: int) -> str:
-        with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(year=year)
-            counter.last += 1
-            counter.save(update_fields=["last"])
-        return f"{CASE_CODE_PREFIX}-{year}-{counter.last:04d}"
+        # One statement (PostgreSQL and SQLite >= 3.35): creates the year's row or increments it under its
+        # row lock, and returns the number; no read-then-write, so two intakes never get the same code.
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+                f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [year],
+            )
+            last = cursor.fetchone()[0]
+        return f"{CASE_CODE_PREFIX}-{year}-{last:04d}"
 
 
 class ExploitationForm(models.Model):
@@ -161,10 +167,13 @@ class Person(models.Model):
         self.refresh_keys()
         if not self.case_code:
             self.case_code = CaseCodeCounter.next_code(timezone.localdate().year)
-        with transaction.atomic():
+        adding = self._state.adding
+        with transaction.atomic(savepoint=False):  # inside a caller's transaction: no savepoint round trips
             super().save(*args, **kwargs)
             keys = self.search_keys()
-            if {k.key for k in self.name_keys.all()} != keys:
+            if adding:  # a new person has no keys yet: write them, read nothing
+                PersonNameKey.objects.bulk_create(PersonNameKey(person=self, key=k) for k in keys)
+            elif {k.key for k in self.name_keys.all()} != keys:
                 self.name_keys.all().delete()
                 PersonNameKey.objects.bulk_create(PersonNameKey(person=self, key=k) for k in keys)
 

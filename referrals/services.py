@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
-from ceis.audit.services import acting_as
+from ceis.audit.services import acting_as, batched_log_entries
 from ceis.consent.models import Disclosure
 from ceis.consent.selectors import purpose_for
 from ceis.consent.services import share_guard
@@ -32,28 +34,98 @@ def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
 
 
 @transaction.atomic
-def referral_intake(*, person: Person, referral: Referral, exploitation_forms=(), by) -> Referral:
-    """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder."""
-    with acting_as(by):
-        return _referral_intake(person=person, referral=referral, exploitation_forms=exploitation_forms, by=by)
+def referral_intake(
+    *, person: Person, referral: Referral, exploitation_forms=(), by, possible_duplicate: bool | None = None
+) -> Referral:
+    """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder.
+
+    ``possible_duplicate``: the answer of the duplicate check the caller has just made for this person
+    (``IntakeForm``), so that it is not asked twice; ``None`` checks here.
+    """
+    with acting_as(by), batched_log_entries():
+        return _referral_intake(
+            person=person,
+            referral=referral,
+            exploitation_forms=exploitation_forms,
+            by=by,
+            possible_duplicate=possible_duplicate,
+        )
 
 
-def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by) -> Referral:
+def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by, possible_duplicate) -> Referral:
+    # Written once each, nothing read back: the recorder (``by``) and the person just saved are known to
+    # exist, the case code comes from its counter, the new referral has no follow-up link, no forms of
+    # exploitation and no assignee yet (bench/README.md, "Referral intake").
     if person.pk is None:
         person.created_by = by
-        person.full_clean()
-        referral.possible_duplicate = duplicate_candidates(person=person).exists()
+        person.full_clean(exclude=["created_by", "case_code"])
+        if possible_duplicate is None:
+            possible_duplicate = duplicate_candidates(person=person).exists()
+        referral.possible_duplicate = possible_duplicate
         person.save()
     referral.person = person
     referral.created_by = by
-    referral.full_clean()
-    referral.save()
-    referral.exploitation_forms.set(exploitation_forms)
+    # The body and contact were chosen in the form's lists of active ones (callers pass saved instances).
+    referral.full_clean(exclude=["person", "created_by", "referring_body", "referring_contact"])
+    Referral._meta.get_field("group_session_link").set_cached_value(referral, None)
     if by.is_operator:
-        access.assign(referral, by, by=by)
-        referral.status = Referral.Status.ASSIGNED
-        referral.save(update_fields=["status", "updated_at"])
+        # Recorded by an operator: written once, already "assigned"; the audit entries are those of a referral
+        # created "new" then moved to "assigned" (as when it was saved twice).
+        _save_new_as(referral, Referral.Status.ASSIGNED)
+        _add_exploitation_forms(referral, exploitation_forms)
+        access.assign_new(referral, [by], by=by)
+        _log_status_change(referral, Referral.Status.NEW)
+    else:
+        referral.save()
+        _add_exploitation_forms(referral, exploitation_forms)
     return referral
+
+
+def _save_new_as(referral: Referral, status: str) -> None:
+    """Insert a new referral with ``status`` and log its creation as django-auditlog does, as a "new" one."""
+    from auditlog.context import disable_auditlog
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+
+    referral.status = status
+    with disable_auditlog():
+        referral.save()
+    as_new = copy.copy(referral)
+    as_new.status = Referral.Status.NEW
+    changes = model_instance_diff(None, as_new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+    LogEntry.objects.log_create(as_new, action=LogEntry.Action.CREATE, changes=changes)
+
+
+def _log_status_change(referral: Referral, old_status: str) -> None:
+    """The audit entry django-auditlog writes for ``save(update_fields=["status", "updated_at"])``."""
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+
+    old = copy.copy(referral)
+    old.status = old_status
+    changes = model_instance_diff(
+        old,
+        referral,
+        fields_to_check=["status", "updated_at"],
+        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+    )
+    if changes:
+        LogEntry.objects.log_create(referral, action=LogEntry.Action.UPDATE, changes=changes)
+
+
+def _add_exploitation_forms(referral: Referral, forms) -> None:
+    """The forms of a new referral: the link rows in one insert and the m2m audit entry django-auditlog
+    writes for ``.add()`` (same content), without re-reading the forms or the (empty) existing links."""
+    from auditlog.models import LogEntry
+
+    forms = sorted({f.pk: f for f in forms}.values(), key=lambda f: (f.position, f.pk))
+    if not forms:
+        return
+    through = Referral.exploitation_forms.through
+    through.objects.bulk_create([through(referral_id=referral.pk, exploitationform_id=f.pk) for f in forms])
+    LogEntry.objects.log_m2m_changes(forms, referral, "add", "exploitation_forms")
 
 
 @transaction.atomic

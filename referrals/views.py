@@ -86,9 +86,11 @@ def intake(request):
             referral=form.referral(),
             exploitation_forms=form.cleaned_data["exploitation_forms"],
             by=request.user,
+            possible_duplicate=form.possible_duplicate,
         )
         messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
-        if access.can_view(request.user, referral):
+        # An operator recording it has just been assigned to it: she sees it without asking the database.
+        if request.user.is_operator or access.can_view(request.user, referral):
             return redirect("referrals:detail", referral.pk)
         return redirect("referrals:all")
     return render(request, "referrals/intake.html", {"form": form})
