@@ -18,6 +18,7 @@ import uuid
 from datetime import datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, task
 
@@ -117,7 +118,9 @@ def post_form(html: str) -> Form:
 
 
 def now_local() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M")
+    """Now as the service's users type it: the form reads date-times in the service's time zone (Europe/Rome),
+    whatever the zone of the machine running locust."""
+    return datetime.now(ZoneInfo(os.environ.get("LOAD_TIME_ZONE", "Europe/Rome"))).strftime("%Y-%m-%dT%H:%M")
 
 
 class CeisUser(HttpUser):
