@@ -45,7 +45,7 @@ def test_it_refuses_a_bad_rule(coord_client, data, message):
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
-def test_operators_and_admins_cannot_edit_rules(request, client_name):
+def test_operators_and_admins_cannot_edit_rules(db, request, client_name):
     client = request.getfixturevalue(client_name)
     rule = RetentionRule.objects.get(kind="notification")
     assert client.get(reverse("privacy:rules")).status_code == 404

@@ -114,7 +114,7 @@ def test_it_leaves_the_audit_rows_alone(coord_client, case):
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
-def test_operators_and_admins_cannot_erase(request, client_name, case):
+def test_operators_and_admins_cannot_erase(db, request, client_name, case):
     client = request.getfixturevalue(client_name)
     person = case["person"]
     assert client.get(reverse("privacy:erase", args=[person.pk])).status_code == 404

@@ -113,7 +113,7 @@ def test_it_includes_her_consents_and_legal_bases(case):
 
 @pytest.mark.parametrize("route", ["privacy:export_json", "privacy:export_print"])
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
-def test_operators_and_admins_cannot_export(request, client_name, route, case):
+def test_operators_and_admins_cannot_export(db, request, client_name, route, case):
     client = request.getfixturevalue(client_name)
     assert client.get(reverse(route, args=[case["person"].pk])).status_code == 404
     assert not Event.objects.filter(kind=Event.Kind.EXPORT).exists()

@@ -106,7 +106,7 @@ def test_it_asks_for_a_reason(coord_client, case):
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
-def test_operators_and_admins_cannot_restrict(request, client_name, case):
+def test_operators_and_admins_cannot_restrict(db, request, client_name, case):
     client = request.getfixturevalue(client_name)
     url = reverse("privacy:restrict", args=[case["person"].pk])
     assert client.get(url).status_code == 404

@@ -379,7 +379,7 @@ def test_an_admin_gets_404_on_every_case_record(admin_client_role, case_urls, ro
 
 
 @pytest.mark.parametrize(("route", "name", "access"), _params(_in("case record of operator A", "own record of user A")))
-def test_the_record_is_there_for_whoever_may_use_the_route(request, case_urls, route, name, access):
+def test_the_record_is_there_for_whoever_may_use_the_route(db, request, case_urls, route, name, access):
     """The control of the two sweeps above: the same URL is not a 404 for operator A (or a coordinator)."""
     client = request.getfixturevalue("coord_client" if access.coordinator_only else "op_client")
     response = client.post(url := _fill_with(route, case_urls[access.kind]), {})
@@ -414,6 +414,7 @@ def reference_values(operator):
         "materials:language": {"pk": Language.objects.get(code="en").pk},
         "materials": {"pk": factories.MaterialFactory().pk},
         "catalogue": {"pk": Indicator.objects.order_by("pk").first().pk},
+        "users": {"pk": operator.pk},
         "": {"user_pk": operator.pk, "month": "2026-01", "pk": 1},
     }
 
@@ -457,7 +458,7 @@ _ALLOWED = {
 
 
 @pytest.mark.parametrize(("route", "name", "access"), _params(_in(*_ALLOWED)))
-def test_the_role_routes_are_there_for_the_role(request, reference_values, route, name, access):
+def test_the_role_routes_are_there_for_the_role(db, request, reference_values, route, name, access):
     """The control of the sweeps above: whoever the route is for does not get a 404 (nor a 403)."""
     from ceis.partners.models import PartnerBody, PartnerContact
     from groups.models import Language, Material
@@ -488,7 +489,7 @@ def test_the_role_routes_are_there_for_the_role(request, reference_values, route
 
 @pytest.mark.parametrize(("route", "name", "access"), _params([r for r in _in(DJANGO_ADMIN) if r[1] != "admin:login"]))
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client", "admin_client_role"])
-def test_no_role_reaches_the_django_admin(request, client_name, route, name, access):
+def test_no_role_reaches_the_django_admin(db, request, client_name, route, name, access):
     """The Django admin is for the break-glass superuser (staff) only; it registers no case model.
 
     Its sign-in form answers anyone (see the anonymous sweep); every other page sends a non-staff user away.
@@ -629,7 +630,7 @@ def _interview_post() -> dict:
 
 @pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
 @pytest.mark.parametrize(("route", "name"), _interview_routes())
-def test_nobody_else_reaches_operator_a_interviews(request, client_fixture, interview_a, route, name):
+def test_nobody_else_reaches_operator_a_interviews(db, request, client_fixture, interview_a, route, name):
     client = request.getfixturevalue(client_fixture)
     url = _interview_url(route, interview_a)
     assert client.get(url).status_code == 404
@@ -683,7 +684,7 @@ def _session_post(session, operator) -> dict:
 
 @pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
 @pytest.mark.parametrize(("route", "name"), _session_routes())
-def test_nobody_else_reaches_operator_a_group_sessions(request, client_fixture, operator, session_a, route, name):
+def test_nobody_else_reaches_operator_a_group_sessions(db, request, client_fixture, operator, session_a, route, name):
     from groups.models import SessionReferral
 
     client = request.getfixturevalue(client_fixture)
@@ -998,7 +999,9 @@ def _pathway_state(records) -> tuple:
 
 @pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
 @pytest.mark.parametrize(("route", "name"), _pathway_routes())
-def test_nobody_else_reaches_operator_a_pathway(request, client_fixture, operator, operator_b, pathway_a, route, name):
+def test_nobody_else_reaches_operator_a_pathway(
+    db, request, client_fixture, operator, operator_b, pathway_a, route, name
+):
     client = request.getfixturevalue(client_fixture)
     url = _pathway_url(route, pathway_a, operator)
     before = _pathway_state(pathway_a)
@@ -1031,7 +1034,7 @@ def test_the_caseload_dashboard_routes_are_swept():
 
 @pytest.mark.parametrize(("route", "name"), _caseload_routes())
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role"])
-def test_operators_and_admins_get_404_on_every_caseload_url(request, operator, client_name, route, name):
+def test_operators_and_admins_get_404_on_every_caseload_url(db, request, operator, client_name, route, name):
     """The coordinators' workspace reveals nothing to anyone else, GET or POST."""
     client = request.getfixturevalue(client_name)
     url = _fill(route)
@@ -1118,7 +1121,7 @@ def _privacy_state(referral, candidate) -> tuple:
 
 @pytest.mark.parametrize("client_name", ["op_client", "admin_client_role", "op_b_client"])
 @pytest.mark.parametrize(("route", "name"), _privacy_routes())
-def test_nobody_but_coordinators_reaches_the_privacy_workspace(request, client_name, privacy_records, route, name):
+def test_nobody_but_coordinators_reaches_the_privacy_workspace(db, request, client_name, privacy_records, route, name):
     """Even the operator assigned to the person gets 404, GET and POST, and nothing changes."""
     referral, candidate, values = privacy_records
     client = request.getfixturevalue(client_name)
@@ -1222,7 +1225,7 @@ def test_every_accounts_area_route_is_classified():
 
 @pytest.mark.parametrize(("route", "name"), _user_routes())
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
-def test_operators_and_coordinators_get_404_on_the_accounts_area(request, operator_b, client_name, route, name):
+def test_operators_and_coordinators_get_404_on_the_accounts_area(db, request, operator_b, client_name, route, name):
     client = request.getfixturevalue(client_name)
     url = _fill(route, str(operator_b.pk))
     assert client.get(url).status_code == 404, (client_name, url)
@@ -1303,7 +1306,7 @@ def _consent_state() -> tuple:
 
 @pytest.mark.parametrize("client_fixture", ["op_b_client", "admin_client_role"])
 @pytest.mark.parametrize(("route", "name"), _consent_routes())
-def test_nobody_else_reaches_the_consents_of_operator_a_person(request, client_fixture, consent_a, route, name):
+def test_nobody_else_reaches_the_consents_of_operator_a_person(db, request, client_fixture, consent_a, route, name):
     client = request.getfixturevalue(client_fixture)
     url = _consent_url(route, consent_a)
     response = client.get(url)
