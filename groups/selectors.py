@@ -119,7 +119,9 @@ def follow_ups_of(session: GroupSession, user) -> list[FollowUp]:
     ]
     if not referrals:
         return []
-    visible = set(
-        access.visible(Referral.objects.filter(pk__in=[r.pk for r in referrals]), user).values_list("pk", flat=True)
-    )
+    ids = [r.pk for r in referrals]
+    visible = set(access.visible(Referral.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+    if not access.sees_restricted(user):  # a restricted person's case code is not shown either, not even unlinked
+        shown = set(access.without_restricted(Referral.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        referrals = [r for r in referrals if r.pk in shown]
     return [FollowUp(referral=r, visible=r.pk in visible) for r in referrals]

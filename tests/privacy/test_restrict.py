@@ -150,3 +150,13 @@ def test_restricted_records_send_no_reminders(operator, coordinator, case):
     assert send_interview_reminders() == 1
     assert send_pathway_reminders() >= 1
     assert Notification.objects.filter(recipient=operator).count() >= 2
+
+
+def test_the_session_page_no_longer_names_her_follow_up(op_client, coord_client, coordinator, case):
+    """The facilitator of the session she came from does not see her case code, not even without a link."""
+    url = reverse("groups:detail", args=[case["session"].pk])
+    code = case["person"].case_code
+    assert code in op_client.get(url).content.decode()  # the control: shown before
+    services.restriction_set(person=case["person"], reason="Contesta l'esattezza", by=coordinator)
+    assert code not in op_client.get(url).content.decode()
+    assert code in coord_client.get(url).content.decode()  # coordinators still see it
