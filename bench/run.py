@@ -39,6 +39,10 @@ def _env(database_url: str) -> dict[str, str]:
         ALLOWED_HOSTS="testserver",
         LOG_LEVEL="WARNING",
         REQUIRE_2FA="0",  # the test client logs in with force_login: no second factor to pass
+        # Celery tasks are queued (in memory, never run), as a web process hands them to the worker in
+        # production, rather than run inside the request as the eager default of development does.
+        CELERY_BROKER_URL="memory://",
+        CELERY_TASK_ALWAYS_EAGER="0",
         PYTHONWARNINGS="ignore",
     )
     return env

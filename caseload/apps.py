@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CaseloadConfig(AppConfig):
     name = "caseload"
     verbose_name = _("Caseload review")
+
+    def ready(self):
+        from . import snapshots
+
+        snapshots.connect()

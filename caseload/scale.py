@@ -236,6 +236,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     """Write the dataset (the caller holds a transaction). Returns rows written per model."""
     from auditlog.models import LogEntry
 
+    from caseload.models import StatisticsSnapshot
     from ceis.accounts import roles
     from ceis.audit.models import Event
     from ceis.crypto import keyed_hash
@@ -627,4 +628,6 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     written = w.finish()
     for year, last in counters.items():
         CaseCodeCounter.objects.update_or_create(year=year, defaults={"last": last})
+    # The load sends no signal: no statistics snapshot may outlive it (caseload/snapshots.py).
+    StatisticsSnapshot.objects.all().delete()
     return written

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +99,6 @@ def suppress(raw: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- counting
 
 
-def _rows(queryset, field: str, labels: dict | None = None, *, count: str = "id", keep_null: bool = True, by_key=False):
-    """One GROUP BY query: [{"key", "label", "value"}], largest first (or in the order of the keys)."""
-    counts = {
-        item[field]: item["n"] for item in queryset.values(field).annotate(n=Count(count, distinct=True)).order_by()
-    }
-    return _tally_rows(counts, labels, keep_null=keep_null, by_key=by_key)
-
-
 def _tally_rows(counts: dict, labels: dict | None = None, *, keep_null: bool = True, by_key=False) -> list[dict]:
     """Counts by key (from SQL) as rows: [{"key", "label", "value"}], largest first (or in the order of the keys)."""
     result = []
@@ -152,17 +144,17 @@ def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime
     return low, high
 
 
-def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Raw counts for [start, end]; never shown as they are: ``statistics`` suppresses them.
+def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Raw counts for [start, end], keyed by codes only (no labels, no language): what a snapshot stores.
 
     Ten queries whatever the period: each population is read once, grouped by all its single-valued
     breakdowns together (the marginals are summed here), with conditional counts for the SIRIT stages.
+    Every key is a string (JSON), an unrecorded value is "".
     """
-    from ceis.partners.models import PartnerBody
     from groups.models import GroupSession
     from interviews.models import Interview
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
-    from referrals.models import ExploitationForm, Person, Referral
+    from referrals.models import Person, Referral
 
     low, high = _bounds(start, end)
     referrals = Referral.objects.filter(received_at__gte=low, received_at__lt=high)
@@ -175,14 +167,6 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         default=Value("35_plus"),
         output_field=CharField(),
     )
-    age_labels = {
-        "under_18": _("under 18"),
-        "18_24": "18–24",
-        "25_34": "25–34",
-        "35_plus": _("35 and over"),
-        "unknown": _("unknown"),
-    }
-    nationality_labels = {code: name for code, name in countries}
 
     # 1. Interviews completed in the period (index on held_at).
     interviews_held = Interview.objects.filter(
@@ -196,8 +180,6 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         .annotate(n=Count("id", distinct=True), reached=Sum("attendance__count"))
         .order_by()
     )
-    sessions_count = sum(g["n"] for g in session_groups)
-    reached = sum(g["reached"] or 0 for g in session_groups)
 
     # 3. Pathways: open in the period, closed in it, and the SIRIT stages, grouped by phase, basis and reason.
     active = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
@@ -215,43 +197,34 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         )
         .order_by()
     )
-    sirit = {k: sum(g[k] for g in pathway_groups) for k in ("new", "ongoing", "closed")}
-    open_by = _marginals(pathway_groups, ("phase", "legal_basis"), "open")
-    closed_by = _marginals(pathway_groups, ("closure_reason",), "closed")
 
     # 4-7. Accommodation, literacy, training and jobs overlapping the period.
     overlapping = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
     literacy = LiteracyCourse.objects.filter(overlapping).annotate(
-        got=Case(When(certificate=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+        got=Case(When(certificate=True, then=Value("1")), default=Value("0"), output_field=CharField())
     )
-    jobs_rows = _rows(JobPlacement.objects.filter(overlapping), "outcome", _choices(JobPlacement.Outcome.choices))
 
     # 8. Referrals received, grouped by every single-valued breakdown at once.
     referral_fields = ("referring_body__kind", "month", "channel", "urgency", "outcome")
-    referral_groups = list(
-        referrals.annotate(month=TruncMonth("received_at"))
+    referral_groups = [
+        {**g, "month": g["month"].strftime("%Y-%m") if g["month"] else None}
+        for g in referrals.annotate(month=TruncMonth("received_at"))
         .values(*referral_fields)
         .annotate(n=Count("*"))  # not "id": the covering index on received_at then holds every column read
         .order_by()
-    )
-    contacts = sum(g["n"] for g in referral_groups)
-    by_referral = _marginals(referral_groups, referral_fields)
+    ]
 
     # 9. Forms of exploitation (a referral may have several: its own query).
     # Counted on the link table: a referral has each form at most once (unique pair), so no DISTINCT.
-    exploitation_rows = _tally_rows(
-        {
-            g["exploitationform__code"]: g["n"]
-            for g in Referral.exploitation_forms.through.objects.filter(
-                referral__received_at__gte=low, referral__received_at__lt=high
-            )
-            .values("exploitationform__code")
-            .annotate(n=Count("*"))
-            .order_by()
-        },
-        _choices(ExploitationForm.Code.choices),
-        keep_null=False,
-    )
+    exploitation = {
+        g["exploitationform__code"]: g["n"]
+        for g in Referral.exploitation_forms.through.objects.filter(
+            referral__received_at__gte=low, referral__received_at__lt=high
+        )
+        .values("exploitationform__code")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
 
     # 10. People with a referral received in the period (each once), by gender, age band, nationality and minority.
     person_groups = list(
@@ -259,16 +232,73 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         .annotate(
             band=age_band,
             is_minor=Case(
-                When(Q(minor=True) | Q(birth_year__gt=year - 18), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+                When(Q(minor=True) | Q(birth_year__gt=year - 18), then=Value("1")),
+                default=Value("0"),
+                output_field=CharField(),
             ),
         )
         .values("gender", "band", "nationality", "is_minor")
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_person = _marginals(person_groups, ("gender", "band", "nationality", "is_minor"))
+
+    return _keyed(
+        {
+            "interviews_held": interviews_held,
+            "sessions": sum(g["n"] for g in session_groups),
+            "reached": sum(g["reached"] or 0 for g in session_groups),
+            "sessions_by_host": {g["host_centre__name"]: g["n"] for g in session_groups},
+            "pathways": {k: sum(g[k] for g in pathway_groups) for k in ("new", "ongoing", "closed")},
+            "pathways_open_by": _marginals(pathway_groups, ("phase", "legal_basis"), "open"),
+            "pathways_closed_by": _marginals(pathway_groups, ("closure_reason",), "closed"),
+            "accommodation": _counts(Accommodation.objects.filter(overlapping), "type"),
+            "literacy": _counts(literacy, "got"),
+            "training": _counts(Training.objects.filter(overlapping), "outcome"),
+            "jobs": _counts(JobPlacement.objects.filter(overlapping), "outcome"),
+            "referrals": sum(g["n"] for g in referral_groups),
+            "referrals_by": _marginals(referral_groups, referral_fields),
+            "exploitation": exploitation,
+            "people": sum(g["n"] for g in person_groups),
+            "people_by": _marginals(person_groups, ("gender", "band", "nationality", "is_minor")),
+        }
+    )
+
+
+def _counts(queryset, field: str) -> dict:
+    """One GROUP BY query: {value: number of records}."""
+    return {item[field]: item["n"] for item in queryset.values(field).annotate(n=Count("id")).order_by()}
+
+
+def _keyed(value):
+    """The counts with every mapping key a string ("" for an unrecorded value), as JSON will hold them."""
+    if isinstance(value, dict):
+        return {("" if k is None else str(k)): _keyed(v) for k, v in value.items()}
+    return value
+
+
+def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Raw counts for [start, end] counted now, with their labels; never shown as they are (``statistics``)."""
+    return present(count(start, end), start, end)
+
+
+def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Counts (fresh or from a snapshot) as sections of figures and breakdowns, labelled in the active language."""
+    from ceis.partners.models import PartnerBody
+    from protection.models import Accommodation, JobPlacement, ProtectionPathway, Training
+    from referrals.models import ExploitationForm, Person, Referral
+
+    age_labels = {
+        "under_18": _("under 18"),
+        "18_24": "18–24",
+        "25_34": "25–34",
+        "35_plus": _("35 and over"),
+        "unknown": _("unknown"),
+    }
+    nationality_labels = {code: name for code, name in countries}
+    by_referral, by_person = counts["referrals_by"], counts["people_by"]
+    open_by, closed_by = counts["pathways_open_by"], counts["pathways_closed_by"]
+    jobs_rows = _tally_rows(counts["jobs"], _choices(JobPlacement.Outcome.choices))
+    sirit = counts["pathways"]
 
     return {
         "from": start.isoformat(),
@@ -279,8 +309,8 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                 "title": _("SIRIT stages"),
                 "breakdowns": [],
                 "figures": [
-                    _figure("contacts", _("Contacts (referrals received)"), contacts),
-                    _figure("assessments", _("Assessments (interviews completed)"), interviews_held),
+                    _figure("contacts", _("Contacts (referrals received)"), counts["referrals"]),
+                    _figure("assessments", _("Assessments (interviews completed)"), counts["interviews_held"]),
                     _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
                     _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing"), sirit["ongoing"]),
                     _figure(
@@ -294,21 +324,14 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
             {
                 "key": "referrals",
                 "title": _("Referrals"),
-                "figures": [_figure("referrals", _("Referrals received"), contacts)],
+                "figures": [_figure("referrals", _("Referrals received"), counts["referrals"])],
                 "breakdowns": [
                     _breakdown(
                         "referring_body_kind",
                         _("By kind of referring body"),
                         _tally_rows(by_referral["referring_body__kind"], _choices(PartnerBody.Kind.choices)),
                     ),
-                    _breakdown(
-                        "month",
-                        _("By month received"),
-                        [
-                            {**r, "key": r["key"][:7], "label": r["key"][:7]}
-                            for r in _tally_rows(by_referral["month"], by_key=True)
-                        ],
-                    ),
+                    _breakdown("month", _("By month received"), _tally_rows(by_referral["month"], by_key=True)),
                     _breakdown(
                         "channel",
                         _("By channel"),
@@ -329,7 +352,7 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _breakdown(
                         "exploitation",
                         _("Forms of exploitation (a referral may have several)"),
-                        exploitation_rows,
+                        _tally_rows(counts["exploitation"], _choices(ExploitationForm.Code.choices), keep_null=False),
                         additive=False,
                     ),
                 ],
@@ -338,8 +361,8 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                 "key": "people",
                 "title": _("People referred"),
                 "figures": [
-                    _figure("people", _("People"), sum(g["n"] for g in person_groups)),
-                    _figure("minors", _("Minors or presumed minors"), by_person["is_minor"].get(1, 0)),
+                    _figure("people", _("People"), counts["people"]),
+                    _figure("minors", _("Minors or presumed minors"), by_person["is_minor"].get("1", 0)),
                 ],
                 "breakdowns": [
                     _breakdown(
@@ -355,15 +378,15 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                 "key": "activities",
                 "title": _("Interviews and group sessions"),
                 "figures": [
-                    _figure("interviews", _("Interviews held"), interviews_held),
-                    _figure("sessions", _("Group sessions"), sessions_count),
-                    _figure("reached", _("People reached by group sessions"), reached),
+                    _figure("interviews", _("Interviews held"), counts["interviews_held"]),
+                    _figure("sessions", _("Group sessions"), counts["sessions"]),
+                    _figure("reached", _("People reached by group sessions"), counts["reached"]),
                 ],
                 "breakdowns": [
                     _breakdown(
                         "host_centre",
                         _("Group sessions by host centre"),
-                        _tally_rows({g["host_centre__name"]: g["n"] for g in session_groups}),
+                        _tally_rows(counts["sessions_by_host"]),
                     ),
                 ],
             },
@@ -390,21 +413,17 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                     _breakdown(
                         "accommodation",
                         _("Accommodation by type"),
-                        _rows(
-                            Accommodation.objects.filter(overlapping),
-                            "type",
-                            _choices(Accommodation.Type.choices),
-                        ),
+                        _tally_rows(counts["accommodation"], _choices(Accommodation.Type.choices)),
                     ),
                     _breakdown(
                         "literacy",
                         _("Literacy courses"),
-                        _rows(literacy, "got", {1: _("certificate obtained"), 0: _("no certificate yet")}),
+                        _tally_rows(counts["literacy"], {"1": _("certificate obtained"), "0": _("no certificate yet")}),
                     ),
                     _breakdown(
                         "training",
                         _("Training by outcome"),
-                        _rows(Training.objects.filter(overlapping), "outcome", _choices(Training.Outcome.choices)),
+                        _tally_rows(counts["training"], _choices(Training.Outcome.choices)),
                     ),
                     _breakdown("jobs", _("Job placements by outcome"), jobs_rows),
                 ],
@@ -414,8 +433,14 @@ def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
 
 
 def statistics(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Suppressed statistics for [start, end]: what the page, the charts, the exports and the reports show."""
-    return suppress(collect(start, end))
+    """Suppressed statistics for [start, end]: what the page, the charts, the exports and the reports show.
+
+    The counts come from the period's snapshot when it is up to date (``caseload.snapshots``), else are
+    counted now and stored; either way they are labelled in the reader's language and suppressed here.
+    """
+    from . import snapshots
+
+    return suppress(present(snapshots.counts_for(start, end), start, end))
 
 
 def chart_data(stats: dict[str, Any]) -> dict[str, Any]:

@@ -45,3 +45,22 @@ def build_monthly_report(month: str | None = None) -> str:
                 event_key=f"monthly-report:{key}",
             )
     return key
+
+
+@shared_task(ignore_result=True)
+def statistics_changed(spans: list[list[str | None]], person_ids=(), session_ids=()) -> int:
+    """Mark the statistics snapshots that data changed under (dates as ISO strings, ids only)."""
+    from . import snapshots
+
+    def day(value):
+        return datetime.date.fromisoformat(value) if value else None
+
+    return snapshots.stale([(day(lo), day(hi)) for lo, hi in spans], person_ids=person_ids, session_ids=session_ids)
+
+
+@shared_task(ignore_result=True)
+def refresh_statistics() -> dict[str, int]:
+    """Periodic: re-count stale or day-old statistics snapshots, forget those unused for 90 days."""
+    from . import snapshots
+
+    return snapshots.refresh()

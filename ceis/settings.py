@@ -192,6 +192,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "caseload.tasks.build_monthly_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    # Statistics snapshots: re-count what changes marked stale (so the next view is quick), and every
+    # snapshot once a day (caseload/snapshots.py).
+    "refresh-statistics": {
+        "task": "caseload.tasks.refresh_statistics",
+        "schedule": 600.0,
+    },
 }
 
 EMAIL_BACKEND = env(
