@@ -254,14 +254,20 @@ def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -
     # Open pathways, one row each with its two overdue flags. Each flag is the first matching row (a scalar
     # subquery) rather than an EXISTS: PostgreSQL may hash an EXISTS by reading every overdue goal of the
     # service; a scalar subquery is one index probe per open pathway of the page.
-    permit = ResidencePermit.objects.filter(
-        pathway=OuterRef("content_object"),
-        expires_on__gte=today,
-        expires_on__lte=today + datetime.timedelta(days=PERMIT_DAYS),
-    ).values("pk")[:1]
-    goal = PlanGoal.objects.filter(
-        pathway=OuterRef("content_object"), status=PlanGoal.Status.OPEN, target_date__lt=today
-    ).values("pk")[:1]
+    permit = (
+        ResidencePermit.objects.filter(
+            pathway=OuterRef("content_object"),
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=PERMIT_DAYS),
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    goal = (
+        PlanGoal.objects.filter(pathway=OuterRef("content_object"), status=PlanGoal.Status.OPEN, target_date__lt=today)
+        .order_by()
+        .values("pk")[:1]
+    )
     pathway_items = []
     for user_pk, pk, phase, due_permit, due_goal, code in (
         pathway_rows.filter(content_object__ended_on__isnull=True)
