@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
@@ -11,6 +13,30 @@ from referrals.models import Referral
 class OperatorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.username
+
+
+class OperatorSelect(forms.Select):
+    """The select of operators, written in one pass from (pk, username) pairs.
+
+    At national scale it offers a few hundred operators: Django's template per option (and building a user
+    per option) made it the largest part of the dashboard that grows with the service (bench/README.md).
+    Same markup as ``forms.Select``; the label is the username, as ``OperatorChoiceField`` gives it.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        field = self.choices.field
+        pairs = self.choices.queryset.values_list("pk", "username")
+        if field.empty_label is not None:
+            pairs = [("", field.empty_label), *pairs]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((pk, " selected" if str(pk) in chosen else "", label) for pk, label in pairs),
+        )
+        return format_html(
+            "<select{}>\n{}\n</select>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})), options
+        )
 
 
 class ReassignForm(forms.Form):
@@ -25,7 +51,7 @@ class ReassignForm(forms.Form):
     operator = OperatorChoiceField(
         label=_("Reassign to"),
         queryset=access.operators_assignable().none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=OperatorSelect(attrs={"class": "form-select"}),
     )
     confirm = forms.BooleanField(
         label=_("I confirm the reassignment"),

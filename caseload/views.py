@@ -50,9 +50,9 @@ def _render_dashboard(request, form: ReassignForm, status: int = 200):
         "name": name,
         "sort": sort,
         "sorts": [("name", _("Name (A to Z)")), ("-name", _("Name (Z to A)")), ("overdue", _("Most overdue first"))],
-        "statuses": [Referral.Status(s).label for s in selectors.OPEN_STATUSES],
-        "urgencies": Referral.Urgency.labels,
-        "phases": ProtectionPathway.Phase.labels,
+        # translated once, not once per operator
+        "urgencies": [str(label) for label in Referral.Urgency.labels],
+        "phases": [str(label) for label in ProtectionPathway.Phase.labels],
         "form": form,
     }
     return render(request, "caseload/dashboard.html", context, status=status)

@@ -143,10 +143,13 @@ class Interview(models.Model):
             models.Index(fields=["scheduled_at"], name="interview_scheduled"),
             # interviews held in a month (caseload dashboard, statistics)
             models.Index(fields=["held_at"], name="interview_held"),
-            # the month's interviews of an operator's referrals (caseload dashboard): one index probe each
+            # the held interviews of one referral (caseload dashboard: what is overdue), from the index alone
             models.Index(fields=["referral", "held_at"], include=["status"], name="interview_referral_held"),
             # interviews completed in a period (statistics): a range of the index
             models.Index(fields=["status", "held_at"], name="interview_status_held"),
+            # caseload dashboard: the month's held interviews with their referral, read from the index alone and
+            # hashed against a page of operators' assignment rows (bench/README.md)
+            models.Index(fields=["held_at"], include=["referral", "status"], name="interview_held_covering"),
         ]
 
     def __str__(self) -> str:

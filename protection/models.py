@@ -104,6 +104,13 @@ class ProtectionPathway(models.Model):
             models.Index(fields=["phase", "-started_on"], name="pathway_phase_started"),
             models.Index(fields=["legal_basis", "-started_on"], name="pathway_basis_started"),
             models.Index(fields=["ended_on", "-started_on"], name="pathway_open_started"),
+            # caseload dashboard: open pathways of a page of operators, read from the index alone
+            models.Index(
+                fields=["id"],
+                include=["phase", "person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="pathway_open_covering",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -157,6 +157,9 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["-created_at"]
+        # case codes of many records at once (caseload dashboard) from the index alone: a person's row is wide
+        # (encrypted fields), so fetching it per record read a heap page each
+        indexes = [models.Index(fields=["id"], include=["case_code"], name="person_case_code")]
 
     def __str__(self) -> str:
         return self.case_code

@@ -153,3 +153,45 @@ def test_it_counts_the_overdue_and_lists_the_first_five(coord_client, caseload):
     assert "nessun colloquio ancora: <strong>3</strong>" in page
     assert "e ancora 1 caso in ritardo: vedi tutti i casi aperti" in page
     assert f'href="/caseload/operator/{caseload.a.pk}/"' in page
+
+
+def _page_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(URL)  # warm the content-type and session caches: count the page's own queries
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_runs_the_same_queries_for_2_or_25_operators(coord_client):
+    _fill(2, 6)
+    two = _page_queries(coord_client)
+    _fill(23, 46)
+    page = coord_client.get(URL).content.decode()
+    assert len(_sections(page)) == 25
+    assert _page_queries(coord_client) == two <= 13
+
+
+def test_it_shows_each_operators_figures_in_her_card(coord_client, caseload):
+    import re
+
+    page = coord_client.get(URL).content.decode()
+    card = re.search(rf'<section[^>]* id="operator-{caseload.b.pk}".*?</section>', page, re.S).group(0)
+    # op_b: CL-LONG (in assessment, priority) and CL-RECENT (in assessment, routine, held this month)
+    assert "Segnalazioni aperte: <strong>2</strong>" in card
+    assert "Colloqui svolti questo mese: <strong>1</strong>" in card
+    assert '<tr><th scope="row">in valutazione</th><td>1</td><td>1</td><td>0</td></tr>' in card
+    assert 'name="referrals"' in card and "CL-LONG" in card and "CL-RECENT" not in card
+
+
+def test_the_select_keeps_the_chosen_operator_after_an_error(coord_client, caseload):
+    response = coord_client.post("/caseload/reassign/", {"referrals": [caseload.late.pk], "operator": caseload.b.pk})
+    assert response.status_code == 400  # not confirmed
+    page = response.content.decode()
+    assert '<select name="operator" class="form-select" required aria-invalid="true"' not in page  # operator valid
+    assert f'<option value="{caseload.b.pk}" selected>{caseload.b.username}</option>' in page
+    assert f'<option value="{caseload.a.pk}">{caseload.a.username}</option>' in page
+    assert '<option value="">---------</option>' in page
