@@ -7,6 +7,7 @@ class CaseloadConfig(AppConfig):
     verbose_name = _("Caseload review")
 
     def ready(self):
-        from . import snapshots
+        from . import caseload_snapshots, snapshots
 
         snapshots.connect()
+        caseload_snapshots.connect()

@@ -13,8 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.lookups import LessThan
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +63,27 @@ class OperatorCaseload:
     sessions_this_month: int = 0
     pathways: dict[str, int] = field(default_factory=dict)  # phase -> count
     overdue: list[OverdueItem] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        """Everything but the operator, as JSON (``CaseloadSnapshot.figures``)."""
+        return {
+            "referrals": [[s, u, n] for (s, u), n in self.referrals.items()],
+            "interviews": self.interviews_this_month,
+            "sessions": self.sessions_this_month,
+            "pathways": self.pathways,
+            "overdue": [[i.kind, i.model, i.pk, i.case_code] for i in self.overdue],
+        }
+
+    @classmethod
+    def from_figures(cls, operator, figures: dict) -> OperatorCaseload:
+        return cls(
+            operator=operator,
+            referrals={(s, u): n for s, u, n in figures["referrals"]},
+            interviews_this_month=figures["interviews"],
+            sessions_this_month=figures["sessions"],
+            pathways=dict(figures["pathways"]),
+            overdue=[OverdueItem(kind=k, model=m, pk=pk, case_code=c) for k, m, pk, c in figures["overdue"]],
+        )
 
     @property
     def open_referrals(self) -> int:
@@ -163,68 +183,81 @@ def pathways_with_goal_overdue(today: datetime.date | None = None) -> QuerySet[P
 
 
 def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -> list[OperatorCaseload]:
-    """One row per operator (``operators``: a page of them; default every assignable operator).
+    """One row per operator (``operators``: a page of them; default every assignable operator), each from
+    her stored figures when up to date, else counted now (``caseload_snapshots``)."""
+    from . import caseload_snapshots
+
+    now = now or timezone.now()
+    if operators is None:
+        operators = access.operators_assignable()
+    return caseload_snapshots.caseloads_for(list(operators), now)
+
+
+def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[OperatorCaseload, datetime.datetime]]:
+    """Each operator's figures counted now, with the moment they would next change by themselves.
 
     Four queries whatever the number of operators and records. Each starts from the page's assignment rows
     (the guardian unique index starts with ``user_id``) and hashes them against a small set read from an
     index alone: the service's open referrals, the month's held interviews, its open pathways. Only the
-    page's open records are probed further (overdue, case code); closed ones are never touched, though
-    they are most of an operator's assignment rows (bench/README.md).
+    page's open records are probed further (first interview held, case code); closed ones are never touched,
+    though they are most of an operator's assignment rows (bench/README.md).
     """
-    now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = _month_bounds(now)
-    if operators is None:
-        operators = access.operators_assignable()
     rows = {op.pk: OperatorCaseload(operator=op) for op in operators}
     if not rows:
-        return []
+        return {}
+    # Permits, plan goals and the month's counts change by date: at the next midnight at the latest.
+    until = dict.fromkeys(
+        rows, timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
+    )
 
     referral_rows = access.assignee_pairs(Referral).filter(user__in=list(rows))
     pathway_rows = access.assignee_pairs(ProtectionPathway).filter(user__in=list(rows))
 
-    # Open referrals, one row each with its overdue reason: the counts by status and urgency and the overdue
-    # list come from the same rows. A referral with no interview held cannot be long in assessment (that
-    # counts from the first interview held), so one CASE names the reason; it refers to the referral, so it
-    # is evaluated after the join to the open referrals, never on a closed one.
-    held = _held_interviews().filter(referral=OuterRef("content_object"))
-    late = now - datetime.timedelta(days=settings.CASELOAD_NO_INTERVIEW_DAYS)
-    urgent_late = now - datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
-    assessed_since = held.order_by().values("referral").annotate(first=Min("held_at")).values("first")
-    reason = Case(
-        When(
-            (
-                Q(content_object__received_at__lt=late)
-                | Q(content_object__urgency=Referral.Urgency.IMMEDIATE, content_object__received_at__lt=urgent_late)
-            )
-            & ~Exists(held),
-            then=Value(Overdue.NO_INTERVIEW),
-        ),
-        When(
-            Q(content_object__status=Referral.Status.IN_ASSESSMENT)
-            & Q(LessThan(Subquery(assessed_since), now - datetime.timedelta(days=ASSESSMENT_DAYS))),
-            then=Value(Overdue.LONG_ASSESSMENT),
-        ),
-        default=None,
-        output_field=CharField(),
+    # Open referrals, one row each with its first interview held: the counts by status and urgency, the
+    # overdue ones and the moment each would turn overdue come from the same rows. A referral with no
+    # interview held is overdue N days after receipt (fewer in immediate danger); one in assessment, 30 days
+    # after its first interview held (which moved it there).
+    first_held = (
+        _held_interviews()
+        .filter(referral=OuterRef("content_object"))
+        .order_by()
+        .values("referral")
+        .annotate(first=Min("held_at"))
+        .values("first")
     )
+    no_interview = datetime.timedelta(days=settings.CASELOAD_NO_INTERVIEW_DAYS)
+    urgent_no_interview = datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
+    assessment = datetime.timedelta(days=ASSESSMENT_DAYS)
     referral_items = []
-    for user_pk, pk, status, urgency, kind, code in (
+    for user_pk, pk, status, urgency, received_at, first, code in (
         referral_rows.filter(content_object__status__in=OPEN_STATUSES)
-        .annotate(reason=reason)
+        .annotate(first_held=Subquery(first_held))
         .values_list(
             "user",
             "content_object",
             "content_object__status",
             "content_object__urgency",
-            "reason",
+            "content_object__received_at",
+            "first_held",
             "content_object__person__case_code",
         )
     ):
         counts = rows[user_pk].referrals
         counts[(status, urgency)] = counts.get((status, urgency), 0) + 1
-        if kind:
+        if first is None:
+            kind, deadline = Overdue.NO_INTERVIEW, received_at + no_interview
+            if urgency == Referral.Urgency.IMMEDIATE:
+                deadline = min(deadline, received_at + urgent_no_interview)
+        elif status == Referral.Status.IN_ASSESSMENT:
+            kind, deadline = Overdue.LONG_ASSESSMENT, first + assessment
+        else:
+            continue
+        if deadline < now:
             referral_items.append((kind != Overdue.NO_INTERVIEW, code, kind, user_pk, pk))
+        else:
+            until[user_pk] = min(until[user_pk], deadline)
     for _order, code, kind, user_pk, pk in sorted(referral_items):
         rows[user_pk].overdue.append(OverdueItem(kind=kind, model="referral", pk=pk, case_code=code))
 
@@ -288,7 +321,7 @@ def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -
                 pathway_items.append((kind != Overdue.PERMIT_EXPIRING, code, kind, user_pk, pk))
     for _order, code, kind, user_pk, pk in sorted(pathway_items):
         rows[user_pk].overdue.append(OverdueItem(kind=kind, model="pathway", pk=pk, case_code=code))
-    return list(rows.values())
+    return {pk: (caseload, until[pk]) for pk, caseload in rows.items()}
 
 
 @dataclass

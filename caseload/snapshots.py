@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from .changes import MISSING, watch
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
@@ -216,16 +217,6 @@ def _tracked() -> dict[type, Tracked]:
 
 
 TRACKED: dict[type, Tracked] = {}
-_MISSING = object()
-
-
-def _values(instance, tracked: Tracked) -> dict:
-    """The tracked fields as loaded; a deferred one is missing (its old value is unknown)."""
-    return {f: instance.__dict__.get(f, _MISSING) for f in tracked.fields}
-
-
-def _on_init(sender, instance, **kwargs):
-    instance._stats_loaded = _values(instance, TRACKED[sender])
 
 
 def _touched(tracked: Tracked, instance, values: dict) -> None:
@@ -233,35 +224,25 @@ def _touched(tracked: Tracked, instance, values: dict) -> None:
         changed(person_ids=[instance.pk])
     elif tracked.by == "session":
         changed(session_ids=[values["session_id"]])
-    elif any(v is _MISSING for v in values.values()):
+    elif any(v is MISSING for v in values.values()):
         changed([EVERYTHING])
     else:
         changed(tracked.spans(values))
 
 
-def _on_save(sender, instance, created, raw=False, **kwargs):
-    if raw:  # fixtures
-        return
-    tracked = TRACKED[sender]
-    now = {f: getattr(instance, f) for f in tracked.fields}
-    before = getattr(instance, "_stats_loaded", None)
-    instance._stats_loaded = now
-    if created or before is None:
+def _on_change(instance, before: dict | None, after: dict | None) -> None:
+    """A counted field of a record changed: the dates of its old values and of its new ones."""
+    tracked = TRACKED[type(instance)]
+    if before is None:
         if tracked.created_counts:
-            _touched(tracked, instance, now)
-        return
-    if before == now:
-        return
-    _touched(tracked, instance, before)
-    if tracked.by != "person":
-        _touched(tracked, instance, now)
-
-
-def _on_delete(sender, instance, **kwargs):
-    tracked = TRACKED[sender]
-    if tracked.by == "person":
-        return  # a person's referrals are deleted with her, each marking its own date
-    _touched(tracked, instance, {f: getattr(instance, f, None) for f in tracked.fields})
+            _touched(tracked, instance, after)
+    elif after is None:
+        if tracked.by != "person":  # a person's referrals are deleted with her, each marking its own date
+            _touched(tracked, instance, before)
+    else:
+        _touched(tracked, instance, before)
+        if tracked.by != "person":
+            _touched(tracked, instance, after)
 
 
 def _on_forms_changed(sender, instance, action, reverse, **kwargs):
@@ -277,15 +258,13 @@ def _on_forms_changed(sender, instance, action, reverse, **kwargs):
 
 def connect() -> None:
     """Called once from ``CaseloadConfig.ready``."""
-    from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+    from django.db.models.signals import m2m_changed
 
     from referrals.models import Referral
 
     TRACKED.update(_tracked())
-    for model in TRACKED:
-        post_init.connect(_on_init, sender=model, dispatch_uid=f"stats-init-{model._meta.label}")
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"stats-save-{model._meta.label}")
-        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"stats-delete-{model._meta.label}")
+    for model, tracked in TRACKED.items():
+        watch(model, tracked.fields, _on_change)
     m2m_changed.connect(
         _on_forms_changed, sender=Referral.exploitation_forms.through, dispatch_uid="stats-exploitation-forms"
     )

@@ -64,3 +64,11 @@ def refresh_statistics() -> dict[str, int]:
     from . import snapshots
 
     return snapshots.refresh()
+
+
+@shared_task(ignore_result=True)
+def caseload_changed(roots: dict[str, list[int]], users=(), everything: bool = False) -> int:
+    """Mark the stored dashboard figures of the operators holding these records (ids only)."""
+    from . import caseload_snapshots
+
+    return caseload_snapshots.stale(roots=roots, users=users, everything=everything)

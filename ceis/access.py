@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.sql import InsertQuery
+from django.dispatch import Signal
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -30,6 +31,11 @@ from ceis.audit.models import Event
 from ceis.audit.services import event_build, event_record
 
 M = TypeVar("M", bound=models.Model)
+
+
+# Sent after assignment rows are granted or revoked (``record``, ``users``): what reads them in bulk
+# (the caseload dashboard's stored figures) follows; the rows themselves are written without model signals.
+assignments_changed = Signal()
 
 
 def _roots() -> dict[type[models.Model], type[models.Model]]:
@@ -229,6 +235,7 @@ def assign(record: models.Model, user, *, by) -> bool:
     for action in ("view", "change"):
         assign_perm(_perm(model, action), user, record)
     event_record(kind=Event.Kind.ASSIGN, actor=by, target=record, subject=user)
+    assignments_changed.send(sender=model, record=record, users=[user])
     return True
 
 
@@ -273,6 +280,7 @@ def assign_new(record: models.Model, users, *, by) -> None:
         else:
             cursor.execute(sql, params)
             Event.objects.bulk_create(events)
+    assignments_changed.send(sender=model, record=record, users=users)
 
 
 @transaction.atomic
@@ -286,6 +294,7 @@ def unassign(record: models.Model, user, *, by) -> bool:
     for action in ("view", "change"):
         remove_perm(_perm(model, action), user, record)
     event_record(kind=Event.Kind.UNASSIGN, actor=by, target=record, subject=user)
+    assignments_changed.send(sender=model, record=record, users=[user])
     return True
 
 

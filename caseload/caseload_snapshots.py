@@ -1,0 +1,180 @@
+"""Stored dashboard figures per operator: a page of 25 operators read in one query, not counted each time.
+
+Each operator holds the same caseload however large the service, so the dashboard's cost grows with the
+operators on the page; counting 25 of them at every view was ~8x the 3 of a small service (bench/README.md).
+``caseloads_for(operators, now)`` returns each operator's figures from her ``CaseloadSnapshot`` when it is up
+to date and counts only the others (``selectors.count_caseloads``: four queries however many), storing them.
+
+Up to date means: no record she holds changed since (``generation``), the thresholds are today's settings,
+and ``computed_at <= now < valid_until``. ``valid_until`` is the next moment a figure changes by itself: the
+first referral of hers to cross its no-interview or assessment deadline, or the next midnight (the month's
+counts, permits entering their 30 days, plan goals falling due: all by date). So the figures are exact at
+every view, as if counted then.
+
+What changes them: the status, urgency or receipt of a referral she holds; an interview of one (its date,
+status, referral); a group session she runs (its date); a pathway she holds (phase, end) and its permits and
+plan goals; and her assignments (``ceis.access.assignments_changed``). After commit the worker (or the
+request, when the broker is down) bumps the generation of the operators holding the changed records; a
+deleted record or a changed case code bumps everyone's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, DateTimeField, F, JSONField, Q, Value, When
+
+from .changes import MISSING, watch
+from .models import CaseloadSnapshot
+
+logger = logging.getLogger(__name__)
+
+
+def _basis() -> list[int]:
+    return [settings.CASELOAD_NO_INTERVIEW_DAYS, settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS]
+
+
+def _fresh(snapshot: CaseloadSnapshot | None, now: datetime.datetime, basis: list[int]) -> bool:
+    return (
+        snapshot is not None
+        and snapshot.computed_generation == snapshot.generation
+        and snapshot.computed_at is not None
+        and snapshot.computed_at <= now < snapshot.valid_until
+        and snapshot.figures.get("basis") == basis
+    )
+
+
+def caseloads_for(operators: list, now: datetime.datetime) -> list:
+    """The dashboard figures of ``operators``, in their order: stored ones when up to date, the rest counted."""
+    from . import selectors
+
+    if not operators:
+        return []
+    basis = _basis()
+    snapshots = {s.operator_id: s for s in CaseloadSnapshot.objects.filter(operator__in=[op.pk for op in operators])}
+    due = [op for op in operators if not _fresh(snapshots.get(op.pk), now, basis)]
+    counted = {}
+    if due:
+        missing = [op.pk for op in due if op.pk not in snapshots]
+        if missing:
+            # The rows exist before counting starts, so that a change committed meanwhile has a row to mark.
+            CaseloadSnapshot.objects.bulk_create(
+                [CaseloadSnapshot(operator_id=pk) for pk in missing], ignore_conflicts=True
+            )
+            snapshots.update({s.operator_id: s for s in CaseloadSnapshot.objects.filter(operator__in=missing)})
+        counted = selectors.count_caseloads(now, due)
+        _store(counted, {op.pk: snapshots[op.pk].generation for op in due}, now, basis)
+    return [
+        counted[op.pk][0] if op.pk in counted else selectors.OperatorCaseload.from_figures(op, snapshots[op.pk].figures)
+        for op in operators
+    ]
+
+
+def _store(counted: dict, generations: dict[int, int], now: datetime.datetime, basis: list[int]) -> None:
+    """One UPDATE for every operator counted; each is up to date only if nothing marked her meanwhile."""
+    json = JSONField()
+    CaseloadSnapshot.objects.filter(operator__in=list(counted)).update(
+        figures=Case(
+            *[
+                When(operator=pk, then=Value({**c.figures(), "basis": basis}, output_field=json))
+                for pk, (c, _) in counted.items()
+            ],
+            output_field=json,
+        ),
+        valid_until=Case(
+            *[When(operator=pk, then=Value(until)) for pk, (_, until) in counted.items()], output_field=DateTimeField()
+        ),
+        computed_generation=Case(
+            *[When(operator=pk, generation=generations[pk], then=Value(generations[pk])) for pk in counted],
+            default=F("computed_generation"),
+        ),
+        computed_at=Value(now),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- marking
+
+
+def stale(*, roots: dict[str, list[int]] | None = None, users=(), everything: bool = False) -> int:
+    """Bump the operators holding these records (``{"app.Model": [ids]}``), these users, or everyone."""
+    from django.apps import apps
+
+    from ceis import access
+
+    snapshots = CaseloadSnapshot.objects.all()
+    if not everything:
+        condition = Q(operator__in=list(users))
+        for label, ids in (roots or {}).items():
+            holders = access.assignee_pairs(apps.get_model(label)).filter(content_object__in=ids).values("user")
+            condition |= Q(operator__in=holders)
+        snapshots = snapshots.filter(condition)
+    return snapshots.update(generation=F("generation") + 1)
+
+
+def _announce(roots: dict[str, list[int]], users: list[int], everything: bool) -> None:
+    from .tasks import caseload_changed
+
+    try:
+        caseload_changed.delay(roots, users=users, everything=everything)
+    except Exception:  # noqa: BLE001 - any broker failure: mark now rather than show stale figures
+        logger.warning("Broker unavailable; caseload snapshots marked in the request")
+        stale(roots=roots, users=users, everything=everything)
+
+
+def changed(*, roots: dict[str, list[int]] | None = None, users=(), everything: bool = False) -> None:
+    """Record that these operators' figures changed: marked once the transaction commits (never if it rolls back)."""
+    roots = {label: sorted(set(ids)) for label, ids in (roots or {}).items() if ids}
+    users = sorted(set(users))
+    if roots or users or everything:
+        transaction.on_commit(lambda: _announce(roots, users, everything))
+
+
+# ---------------------------------------------------------------------------------------------- what is read
+
+
+def _root_change(root: str, key: str, *, on_create: bool):
+    """A watch callback: the record's root (``root`` via the field ``key``; "pk" for a root itself)."""
+
+    def on_change(instance, before, after):
+        if after is None and key == "pk":
+            changed(everything=True)  # a deleted root: its assignment rows are gone before anyone can look
+            return
+        if before is None and not on_create:
+            return  # a new root is nobody's yet: its assignment announces it
+        values = [instance.pk] if key == "pk" else [v[key] for v in (before, after) if v is not None]
+        if any(v is MISSING for v in values):
+            changed(everything=True)
+        else:
+            changed(roots={root: [v for v in values if v is not None]})
+
+    return on_change
+
+
+def connect() -> None:
+    """Called once from ``CaseloadConfig.ready``."""
+    from ceis import access
+    from groups.models import GroupSession
+    from interviews.models import Interview
+    from protection.models import PlanGoal, ProtectionPathway, ResidencePermit
+    from referrals.models import Person, Referral
+
+    watch(Referral, ("status", "urgency", "received_at"), _root_change("referrals.Referral", "pk", on_create=False))
+    watch(
+        Interview,
+        ("held_at", "status", "referral_id"),
+        _root_change("referrals.Referral", "referral_id", on_create=True),
+    )
+    watch(GroupSession, ("held_at",), _root_change("groups.GroupSession", "pk", on_create=False))
+    watch(ProtectionPathway, ("phase", "ended_on"), _root_change("protection.ProtectionPathway", "pk", on_create=False))
+    pathway_child = _root_change("protection.ProtectionPathway", "pathway_id", on_create=True)
+    watch(ResidencePermit, ("expires_on", "pathway_id"), pathway_child)
+    watch(PlanGoal, ("status", "target_date", "pathway_id"), pathway_child)
+    watch(Person, ("case_code",), lambda instance, before, after: before and after and changed(everything=True))
+    access.assignments_changed.connect(_on_assignment, dispatch_uid="caseload-assignments")
+
+
+def _on_assignment(sender, record, users, **kwargs):
+    changed(users=[u.pk for u in users])
