@@ -54,7 +54,12 @@ def caseloads_for(operators: list, now: datetime.datetime) -> list:
     if not operators:
         return []
     basis = _basis()
-    snapshots = {s.operator_id: s for s in CaseloadSnapshot.objects.filter(operator__in=[op.pk for op in operators])}
+    snapshots = {
+        s.operator_id: s
+        for s in CaseloadSnapshot.objects.filter(operator__in=[op.pk for op in operators]).only(
+            "figures", "generation", "computed_generation", "computed_at", "valid_until"
+        )
+    }
     due = [op for op in operators if not _fresh(snapshots.get(op.pk), now, basis)]
     counted = {}
     if due:

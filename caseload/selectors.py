@@ -62,16 +62,22 @@ class OperatorCaseload:
     interviews_this_month: int = 0
     sessions_this_month: int = 0
     pathways: dict[str, int] = field(default_factory=dict)  # phase -> count
+    # Counted: every overdue record. Stored (``from_figures``): the first OVERDUE_SHOWN, which is all the
+    # dashboard lists, with the counts by kind and in all (the rest are on her own page).
     overdue: list[OverdueItem] = field(default_factory=list)
+    overdue_kinds: dict[str, int] | None = None
+    overdue_total: int | None = None
 
     def figures(self) -> dict:
-        """Everything but the operator, as JSON (``CaseloadSnapshot.figures``)."""
+        """Everything the dashboard shows but the operator, as JSON (``CaseloadSnapshot.figures``)."""
         return {
             "referrals": [[s, u, n] for (s, u), n in self.referrals.items()],
             "interviews": self.interviews_this_month,
             "sessions": self.sessions_this_month,
             "pathways": self.pathways,
-            "overdue": [[i.kind, i.model, i.pk, i.case_code] for i in self.overdue],
+            "overdue": [[i.kind, i.model, i.pk, i.case_code] for i in self.overdue_first()],
+            "overdue_kinds": [[kind, n] for kind, n in self._kinds().items()],
+            "overdue_total": self.overdue_count,
         }
 
     @classmethod
@@ -83,7 +89,21 @@ class OperatorCaseload:
             sessions_this_month=figures["sessions"],
             pathways=dict(figures["pathways"]),
             overdue=[OverdueItem(kind=k, model=m, pk=pk, case_code=c) for k, m, pk, c in figures["overdue"]],
+            overdue_kinds=dict(figures["overdue_kinds"]),
+            overdue_total=figures["overdue_total"],
         )
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) if self.overdue_total is None else self.overdue_total
+
+    def _kinds(self) -> dict[str, int]:
+        if self.overdue_kinds is not None:
+            return self.overdue_kinds
+        counts: dict[str, int] = {}
+        for item in self.overdue:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        return counts
 
     @property
     def open_referrals(self) -> int:
@@ -96,27 +116,26 @@ class OperatorCaseload:
     def referral_rows(self) -> list[tuple[str, list[int]]]:
         """(status label, counts by urgency) in the order of their choices."""
         labels = _labels(get_language())
-        return [(labels[s], [self.referrals.get((s, u), 0) for u in Referral.Urgency.values]) for s in OPEN_STATUSES]
+        return [(labels[s], [self.referrals.get((s, u), 0) for u in URGENCIES]) for s in OPEN_STATUSES]
 
     def overdue_counts(self) -> list[tuple[str, int]]:
         """(label, number of records) for each kind of overdue item this operator has."""
-        counts: dict[str, int] = {}
-        for item in self.overdue:
-            counts[item.kind] = counts.get(item.kind, 0) + 1
         labels = _labels(get_language())
-        return [(labels[kind], n) for kind, n in counts.items()]
+        return [(labels[kind], n) for kind, n in self._kinds().items()]
 
     def overdue_first(self) -> list[OverdueItem]:
         return self.overdue[:OVERDUE_SHOWN]
 
     def overdue_more(self) -> int:
-        return max(0, len(self.overdue) - OVERDUE_SHOWN)
+        return max(0, self.overdue_count - OVERDUE_SHOWN)
 
     def pathway_cells(self) -> list[int]:
-        return [self.pathways.get(p, 0) for p in ProtectionPathway.Phase.values]
+        return [self.pathways.get(p, 0) for p in PHASES]
 
 
 OPEN_STATUSES = [s for s in Referral.Status.values if s != Referral.Status.CLOSED]
+URGENCIES = list(Referral.Urgency.values)  # ``.values`` walks the enum at every call: once here, not per cell
+PHASES = list(ProtectionPathway.Phase.values)
 HELD_STATUSES = [s for s in Interview.Status.values if s != Interview.Status.SCHEDULED]
 
 

@@ -32,10 +32,10 @@ def _render_dashboard(request, form: ReassignForm, status: int = 200):
     if sort not in SORTS:
         sort = "name"
     if sort == "overdue":
-        # Ranking by what is overdue needs every (filtered) operator's figures: the same six queries, over
-        # all of them rather than a page; the default order reads one page only.
+        # Ranking by what is overdue needs every (filtered) operator's figures: read from the stored ones,
+        # counted for those not up to date; the default order reads one page only.
         everyone = selectors.caseload_by_operator(operators=operators)
-        everyone.sort(key=lambda c: (-len(c.overdue), c.operator.username))
+        everyone.sort(key=lambda c: (-c.overdue_count, c.operator.username))
         page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
         caseloads = list(page.object_list)
     else:

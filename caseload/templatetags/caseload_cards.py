@@ -17,7 +17,7 @@ from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
-from caseload.selectors import OperatorCaseload
+from caseload.selectors import OperatorCaseload, Overdue
 
 register = template.Library()
 
@@ -38,6 +38,7 @@ def _chrome(language: str | None, urgencies: tuple[str, ...], phases: tuple[str,
     return {
         "urgencies": format_html_join("", '<th scope="col">{}</th>', ((u,) for u in urgencies)),
         "phases": format_html_join("", '<th scope="col">{}</th>', ((p,) for p in phases)),
+        "kinds": {kind: escape(label) for kind, label in Overdue.LABELS.items()},
         **{
             key: conditional_escape(gettext(text))
             for key, text in (
@@ -60,7 +61,9 @@ def _chrome(language: str | None, urgencies: tuple[str, ...], phases: tuple[str,
 def operator_card(caseload: OperatorCaseload, urgencies: list[str], phases: list[str]) -> str:
     # Every dynamic string goes through escape(); counts and ids are integers. Through format_html each
     # of a card's ~100 values paid a lazy-aware escape: 25 cards cost more than the page's SQL.
-    chrome = _chrome(get_language(), tuple(str(u) for u in urgencies), tuple(str(p) for p in phases))
+    language = get_language()
+    chrome = _chrome(language, tuple(str(u) for u in urgencies), tuple(str(p) for p in phases))
+    labels = chrome["kinds"]
     pk = int(caseload.operator.pk)
     url = escape(reverse("caseload:operator", args=[pk]))
     status_rows = "\n".join(
@@ -71,7 +74,7 @@ def operator_card(caseload: OperatorCaseload, urgencies: list[str], phases: list
         items = "\n".join(
             f'<li class="form-check"><input class="form-check-input" type="checkbox" name="{escape(item.model)}s" '
             f'value="{int(item.pk)}" id="{pick}"><label class="form-check-label" for="{pick}">'
-            f'<span class="font-monospace">{escape(item.case_code)}</span> · {escape(item.label)}</label></li>'
+            f'<span class="font-monospace">{escape(item.case_code)}</span> · {labels[item.kind]}</label></li>'
             for item in caseload.overdue_first()
             for pick in (escape(f"pick-{pk}-{item.kind}-{int(item.pk)}"),)
         )

@@ -209,3 +209,21 @@ def test_the_worker_is_told_ids_only(caseload, django_capture_on_commit_callback
         r.urgency = Referral.Urgency.PRIORITY
         r.save()
     assert calls == [(({"referrals.Referral": [caseload.late.pk]},), {"users": [], "everything": False})]
+
+
+def test_stored_figures_keep_the_first_five_overdue_records_and_the_counts(coord_client, caseload):
+    for i in range(3):
+        factories.ReferralFactory(
+            person=factories.PersonFactory(case_code=f"CL-LATE-{i}"),
+            received_at=timezone.now() - datetime.timedelta(days=12 + i),
+            assigned_to=[caseload.a],
+        )
+    counted = _by_user()["op_a"]
+    stored = _by_user()["op_a"]
+    assert len(counted.overdue) == 8
+    assert stored.overdue == counted.overdue[:5]
+    assert (stored.overdue_count, stored.overdue_more()) == (8, 3)
+    assert stored.overdue_counts() == counted.overdue_counts()
+    assert dict(stored.overdue_counts())[str(Overdue.LABELS[Overdue.NO_INTERVIEW])] == 5
+    page = coord_client.get(URL).content.decode()  # Italian, the default
+    assert "e ancora 3 casi in ritardo: vedi tutti i casi aperti" in page
