@@ -236,7 +236,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     """Write the dataset (the caller holds a transaction). Returns rows written per model."""
     from auditlog.models import LogEntry
 
-    from caseload.models import StatisticsSnapshot
+    from caseload.models import CaseloadSnapshot, StatisticsSnapshot
     from ceis.accounts import roles
     from ceis.audit.models import Event
     from ceis.crypto import keyed_hash
@@ -628,6 +628,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     written = w.finish()
     for year, last in counters.items():
         CaseCodeCounter.objects.update_or_create(year=year, defaults={"last": last})
-    # The load sends no signal: no statistics snapshot may outlive it (caseload/snapshots.py).
+    # The load sends no signal: no stored statistics or dashboard figures may outlive it.
     StatisticsSnapshot.objects.all().delete()
+    CaseloadSnapshot.objects.all().delete()
     return written

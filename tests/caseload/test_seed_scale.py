@@ -89,3 +89,19 @@ def test_it_accepts_the_demo_accounts(db):
     factories.OperatorFactory(username="operatore1")
     call_command("seed_scale", persons=5, verbosity=0)
     assert Person.objects.count() == 5
+
+
+def test_it_forgets_stored_statistics_and_dashboard_figures(db):
+    """The bulk load sends no signal: figures stored before it would no longer be up to date."""
+    import datetime
+
+    from caseload import stats
+    from caseload.models import CaseloadSnapshot, StatisticsSnapshot
+    from caseload.selectors import caseload_by_operator
+
+    stats.statistics(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    caseload_by_operator(operators=[factories.UserFactory(username="synthetic-earlier")])
+    assert StatisticsSnapshot.objects.exists() and CaseloadSnapshot.objects.exists()
+    call_command("seed_scale", persons=10, verbosity=0)
+    assert not StatisticsSnapshot.objects.exists()
+    assert not CaseloadSnapshot.objects.exists()
