@@ -47,6 +47,11 @@ def _fresh(snapshot: CaseloadSnapshot | None, now: datetime.datetime, basis: lis
     )
 
 
+def _version(snapshot: CaseloadSnapshot) -> str:
+    """Which figures a snapshot holds: a new count changes ``computed_at`` (and a mark the generation)."""
+    return f"{snapshot.generation}-{snapshot.computed_at.timestamp()}"
+
+
 def caseloads_for(operators: list, now: datetime.datetime) -> list:
     """The dashboard figures of ``operators``, in their order: stored ones when up to date, the rest counted."""
     from . import selectors
@@ -73,7 +78,9 @@ def caseloads_for(operators: list, now: datetime.datetime) -> list:
         counted = selectors.count_caseloads(now, due)
         _store(counted, {op.pk: snapshots[op.pk].generation for op in due}, now, basis)
     return [
-        counted[op.pk][0] if op.pk in counted else selectors.OperatorCaseload.from_figures(op, snapshots[op.pk].figures)
+        counted[op.pk][0]
+        if op.pk in counted
+        else selectors.OperatorCaseload.from_figures(op, snapshots[op.pk].figures, stored_as=_version(snapshots[op.pk]))
         for op in operators
     ]
 

@@ -67,6 +67,7 @@ class OperatorCaseload:
     overdue: list[OverdueItem] = field(default_factory=list)
     overdue_kinds: dict[str, int] | None = None
     overdue_total: int | None = None
+    stored_as: str = ""  # the version of the stored figures these come from ("" when counted now)
 
     def figures(self) -> dict:
         """Everything the dashboard shows but the operator, as JSON (``CaseloadSnapshot.figures``)."""
@@ -81,8 +82,9 @@ class OperatorCaseload:
         }
 
     @classmethod
-    def from_figures(cls, operator, figures: dict) -> OperatorCaseload:
+    def from_figures(cls, operator, figures: dict, *, stored_as: str = "") -> OperatorCaseload:
         return cls(
+            stored_as=stored_as,
             operator=operator,
             referrals={(s, u): n for s, u, n in figures["referrals"]},
             interviews_this_month=figures["interviews"],

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 
 from tests import factories
 
@@ -29,6 +30,7 @@ def _fast_and_clean(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     ContentType.objects.clear_cache()
+    cache.clear()  # e.g. dashboard cards keyed by record ids, which another test's database reuses
     yield
     ContentType.objects.clear_cache()
 

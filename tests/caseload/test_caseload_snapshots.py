@@ -227,3 +227,28 @@ def test_stored_figures_keep_the_first_five_overdue_records_and_the_counts(coord
     assert dict(stored.overdue_counts())[str(Overdue.LABELS[Overdue.NO_INTERVIEW])] == 5
     page = coord_client.get(URL).content.decode()  # Italian, the default
     assert "e ancora 3 casi in ritardo: vedi tutti i casi aperti" in page
+
+
+def test_a_card_is_written_once_per_version_of_the_figures(coord_client, caseload, monkeypatch):
+    from caseload.templatetags import caseload_cards
+
+    written = []
+    original = caseload_cards.operator_card
+    monkeypatch.setattr(
+        caseload_cards, "operator_card", lambda c, u, p: written.append(c.operator.username) or original(c, u, p)
+    )
+    first = coord_client.get(URL).content.decode()  # counted now: written, not kept
+    second = coord_client.get(URL).content.decode()  # stored: written and kept
+    third = coord_client.get(URL).content.decode()  # from the cache
+    assert written == ["op_a", "op_b", "op_a", "op_b"]
+    cards = [re.findall(r"<section.*?</section>", page, re.S) for page in (first, second, third)]
+    assert cards[0] == cards[1] == cards[2]
+
+    r = Referral.objects.get(pk=caseload.fresh.pk)
+    r.urgency = Referral.Urgency.IMMEDIATE
+    r.save()
+    caseload_snapshots.stale(users=[caseload.a.pk])  # as the worker does after commit
+    written.clear()
+    page = coord_client.get(URL).content.decode()
+    assert "op_a" in written and "op_b" not in written  # only her card is written again
+    assert page.count("CL-FRESH") == 1
