@@ -21,16 +21,12 @@ deleted record or a changed case code bumps everyone's.
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Case, DateTimeField, F, JSONField, Q, Value, When
 
-from .changes import MISSING, watch
+from .changes import MISSING, mark_after_commit, watch
 from .models import CaseloadSnapshot
-
-logger = logging.getLogger(__name__)
 
 
 def _basis() -> list[int]:
@@ -126,22 +122,18 @@ def stale(*, roots: dict[str, list[int]] | None = None, users=(), everything: bo
     return snapshots.update(generation=F("generation") + 1)
 
 
-def _announce(roots: dict[str, list[int]], users: list[int], everything: bool) -> None:
+def changed(*, roots: dict[str, list[int]] | None = None, users=(), everything: bool = False) -> None:
+    """Record that these operators' figures changed: marked once the transaction commits."""
     from .tasks import caseload_changed
 
-    try:
-        caseload_changed.delay(roots, users=users, everything=everything)
-    except Exception:  # noqa: BLE001 - any broker failure: mark now rather than show stale figures
-        logger.warning("Broker unavailable; caseload snapshots marked in the request")
-        stale(roots=roots, users=users, everything=everything)
-
-
-def changed(*, roots: dict[str, list[int]] | None = None, users=(), everything: bool = False) -> None:
-    """Record that these operators' figures changed: marked once the transaction commits (never if it rolls back)."""
     roots = {label: sorted(set(ids)) for label, ids in (roots or {}).items() if ids}
     users = sorted(set(users))
     if roots or users or everything:
-        transaction.on_commit(lambda: _announce(roots, users, everything))
+        mark_after_commit(
+            lambda: caseload_changed.delay(roots, users=users, everything=everything),
+            lambda: stale(roots=roots, users=users, everything=everything),
+            "caseload snapshots",
+        )
 
 
 # ---------------------------------------------------------------------------------------------- what is read

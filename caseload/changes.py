@@ -10,10 +10,14 @@ calls ``on_change(instance, before, after)`` only when they differ: ``before`` i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
+
+logger = logging.getLogger(__name__)
 
 MISSING = object()
 
@@ -63,3 +67,17 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
 def _on_delete(sender, instance, **kwargs):
     for w in WATCHES[sender]:
         w.on_change(instance, {f: getattr(instance, f, None) for f in w.fields}, None)
+
+
+def mark_after_commit(queue: Callable[[], object], mark_now: Callable[[], object], what: str) -> None:
+    """Once the transaction commits (never if it rolls back), ``queue`` the worker's marking task; if the broker
+    cannot take it, ``mark_now`` in the request rather than leave stored figures looking up to date."""
+
+    def send() -> None:
+        try:
+            queue()
+        except Exception:  # noqa: BLE001 - any broker failure
+            logger.warning("Broker unavailable; %s marked in the request", what)
+            mark_now()
+
+    transaction.on_commit(send)

@@ -22,19 +22,15 @@ of exploitation of a new referral). ``seed_scale`` clears the snapshots after lo
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
-from .changes import MISSING, watch
+from .changes import MISSING, mark_after_commit, watch
 from .models import StatisticsSnapshot
-
-logger = logging.getLogger(__name__)
 
 UNUSED_DAYS = 90
 REFRESH_AFTER = datetime.timedelta(hours=24)
@@ -122,24 +118,19 @@ def stale(spans: list[Span], *, person_ids=(), session_ids=()) -> int:
     return snapshots.update(generation=F("generation") + 1)
 
 
-def _announce(spans: list[Span], person_ids: list[int], session_ids: list[int]) -> None:
-    """After commit: mark in the worker, or here if the broker cannot take the task."""
+def changed(spans: list[Span] = (), *, person_ids=(), session_ids=()) -> None:
+    """Record that data of these dates changed: the snapshots overlapping them are marked once committed."""
     from .tasks import statistics_changed
 
-    payload = [[_iso(lo), _iso(hi)] for lo, hi in spans]
-    try:
-        statistics_changed.delay(payload, person_ids=person_ids, session_ids=session_ids)
-    except Exception:  # noqa: BLE001 - any broker failure: mark now rather than serve stale figures
-        logger.warning("Broker unavailable; statistics snapshots marked in the request")
-        stale(spans, person_ids=person_ids, session_ids=session_ids)
-
-
-def changed(spans: list[Span] = (), *, person_ids=(), session_ids=()) -> None:
-    """Record that data of these dates changed: the snapshots overlapping them are marked once committed
-    (and not at all if the transaction rolls back)."""
     spans, person_ids, session_ids = sorted(set(spans), key=_span_order), list(person_ids), list(session_ids)
     if spans or person_ids or session_ids:
-        transaction.on_commit(lambda: _announce(spans, person_ids, session_ids))
+        mark_after_commit(
+            lambda: statistics_changed.delay(
+                [[_iso(lo), _iso(hi)] for lo, hi in spans], person_ids=person_ids, session_ids=session_ids
+            ),
+            lambda: stale(spans, person_ids=person_ids, session_ids=session_ids),
+            "statistics snapshots",
+        )
 
 
 def _span_order(span: Span):
