@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ceis.partners",
     "ceis.audit",
     "ceis.notifications",
+    "ceis.service",
     "referrals",
     "interviews",
     "groups",
