@@ -5,32 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ServiceSettings',
+            name="ServiceSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letterhead_name', models.CharField(blank=True, default='CeIS Gruppo "Giovani e Comunità"', max_length=200, verbose_name='name of the service')),
-                ('letterhead_unit', models.CharField(blank=True, max_length=200, verbose_name='unit or project')),
-                ('letterhead_address', models.CharField(blank=True, max_length=250, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('activation_line', models.CharField(default='335 6975107', max_length=50, verbose_name='activation line')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('pec', models.EmailField(blank=True, max_length=254, verbose_name='PEC (certified e-mail)')),
-                ('catalogue_substitution', models.BooleanField(default=True, help_text='Every profile and report assessed this way says so.', verbose_name='use the labour list when the list an interview needs is not loaded')),
-                ('closure_approval', models.BooleanField(default=True, verbose_name="closures by operators need a coordinator's approval")),
-                ('service_answer_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='days before a service referral without an answer is overdue')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "letterhead_name",
+                    models.CharField(
+                        blank=True,
+                        default='CeIS Gruppo "Giovani e Comunità"',
+                        max_length=200,
+                        verbose_name="name of the service",
+                    ),
+                ),
+                ("letterhead_unit", models.CharField(blank=True, max_length=200, verbose_name="unit or project")),
+                ("letterhead_address", models.CharField(blank=True, max_length=250, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                (
+                    "activation_line",
+                    models.CharField(default="335 6975107", max_length=50, verbose_name="activation line"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("pec", models.EmailField(blank=True, max_length=254, verbose_name="PEC (certified e-mail)")),
+                (
+                    "catalogue_substitution",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Every profile and report assessed this way says so.",
+                        verbose_name="use the labour list when the list an interview needs is not loaded",
+                    ),
+                ),
+                (
+                    "closure_approval",
+                    models.BooleanField(
+                        default=True, verbose_name="closures by operators need a coordinator's approval"
+                    ),
+                ),
+                (
+                    "service_answer_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                        verbose_name="days before a service referral without an answer is overdue",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'service settings',
-                'verbose_name_plural': 'service settings',
+                "verbose_name": "service settings",
+                "verbose_name_plural": "service settings",
             },
         ),
     ]
