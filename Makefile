@@ -70,7 +70,7 @@ load: install
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.
 messages: install
-	$(RUN_ENV) $(PY) manage.py makemessages -l it --no-location --no-fuzzy-matching --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(RUN_ENV) $(PY) manage.py makemessages -l it --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

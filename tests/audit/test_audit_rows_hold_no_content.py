@@ -145,6 +145,7 @@ def _builders(operator):
         "privacy.LegalHold": lambda t: v.LegalHold.objects.create(person=factories.PersonFactory(), by=operator, **t),
         "privacy.Erasure": lambda t: v.Erasure.objects.create(person=factories.PersonFactory(), by=operator, **t),
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
+        "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
     }
 
 
@@ -157,6 +158,16 @@ def _edited_rule(texts: dict):
     rule.months += 1
     rule.save()
     return rule
+
+
+def _edited_settings(texts: dict):
+    from ceis.service.selectors import service_settings
+
+    settings_row = service_settings()
+    for name, value in texts.items():
+        setattr(settings_row, name, value)
+    settings_row.save()
+    return settings_row
 
 
 def _m2m_targets():
