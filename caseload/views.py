@@ -16,6 +16,7 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from protection.models import ProtectionPathway
+from protection.service_referrals import selectors as service_selectors
 from referrals.models import Referral
 
 PAGE_SIZE = 25
@@ -54,6 +55,7 @@ def _render_dashboard(request, form: ReassignForm, status: int = 200):
         "urgencies": [str(label) for label in Referral.Urgency.labels],
         "phases": [str(label) for label in ProtectionPathway.Phase.labels],
         "form": form,
+        "overdue_services": service_selectors.overdue_for_dashboard(request.user),
     }
     return render(request, "caseload/dashboard.html", context, status=status)
 

@@ -67,6 +67,12 @@ _CHILDREN = {
     "protection.DiaryEntry": "pathway",
 }
 
+# Children beneath one of two roots (exactly one is set): visible (changeable) when that root is.
+_CHILDREN_OF_EITHER = {
+    "protection.ServiceReferral": ("pathway", "referral"),
+}
+_CHILDREN["protection.ServiceStatusChange"] = "service"
+
 # Records beneath a person (consents, legal bases, disclosures): visible (changeable) exactly when she is.
 _CHILDREN.update(
     {
@@ -84,6 +90,7 @@ _PERSON_PATHS = {
     "referrals.Person": "pk",
     "referrals.Referral": "person",
     "protection.ProtectionPathway": "person",
+    "protection.ServiceReferral": "person",
 }
 
 
@@ -200,6 +207,13 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
             qs.filter(Exists(referrals.filter(person=OuterRef("pk"))) | Exists(pathways.filter(person=OuterRef("pk")))),
             user,
         )
+    either = _CHILDREN_OF_EITHER.get(model._meta.label)
+    if either is not None:
+        condition = models.Q()
+        for path in either:
+            root = model._meta.get_field(path).related_model
+            condition |= Exists(visible(root, user, action=action).filter(pk=OuterRef(path)))
+        return qs.filter(condition)
     child = _child_root(model)
     if child is not None:
         root, path = child

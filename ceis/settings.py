@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "protection.tasks.send_pathway_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "service-overdue-reminders": {
+        "task": "protection.service_referrals.tasks.send_service_overdue_reminders",
+        "schedule": crontab(hour=7, minute=20),
+    },
     "monthly-report": {
         "task": "caseload.tasks.build_monthly_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/materials/", include("groups.material_urls")),
     path("groups/", include("groups.urls")),
     path("protection/parts/", include("protection.part_urls")),
+    path("protection/services/", include("protection.service_referrals.urls")),
     path("protection/", include("protection.urls")),
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),

@@ -23,5 +23,7 @@ class ProtectionConfig(AppConfig):
             m.JobPlacement,
             m.ResidencePermit,
             m.DiaryEntry,
+            m.ServiceReferral,
+            m.ServiceStatusChange,
         ):
             auditlog.register(model, exclude_fields=list(getattr(model, "ENCRYPTED_FIELDS", ())))

@@ -447,3 +447,7 @@ class ProtectionPathwayGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["content_object", "permission"], name="pathway_gop_object_perm")]
+
+
+# Services activated for the person (outgoing referrals), a sub-package of this app: see its docstring.
+from .service_referrals.models import ServiceReferral, ServiceStatusChange  # noqa: E402, F401

@@ -371,11 +371,14 @@ def _simple_records(pathway) -> dict[str, list[dict]]:
 
 
 def timeline(pathway: ProtectionPathway, *, show_secret: bool = False) -> list[TimelineItem]:
-    """Everything beneath the pathway, merged in date order, in four queries whatever the number of records.
+    """Everything beneath the pathway, merged in date order, in a fixed number of queries whatever the number of
+    records (four, and one for the services requested and their changes).
 
     The caller has already fetched ``pathway`` through ``ceis.access``; ``show_secret`` is true only
     for the pathway's assigned operators, and only then is an accommodation's secret address read.
     """
+    from .service_referrals.selectors import timeline_items as service_timeline_items
+
     today = timezone.localdate()
     simple = _simple_records(pathway)
     items = [
@@ -387,5 +390,6 @@ def timeline(pathway: ProtectionPathway, *, show_secret: bool = False) -> list[T
         *_job_items(simple["job"]),
         *_permit_items(pathway, today=today),
         *_diary_items(simple["diary"]),
+        *service_timeline_items(pathway),
     ]
     return sorted(items, key=lambda item: item.sort_key)

@@ -125,3 +125,7 @@ def send_pathway_reminders() -> int:
                 )
             written += created is not None
     return written
+
+
+# The services' own reminder lives in its sub-package; imported here so the worker registers it.
+from .service_referrals.tasks import send_service_overdue_reminders  # noqa: E402, F401

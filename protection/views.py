@@ -189,6 +189,7 @@ def detail(request, pk: int):
             url = _part_url("add", pathway_pk=pathway.pk, part=part)
             if url:
                 add_links.append((url, label))
+        add_links.append((reverse("service_referrals:new_for_pathway", args=[pathway.pk]), _("Service requested")))
     is_coordinator = user.is_coordinator
     return render(
         request,

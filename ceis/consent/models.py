@@ -207,6 +207,7 @@ class Disclosure(AppendOnly):
         REFERRAL_CLOSED = "referral_closed", _("referral closed, person referred to another body")
         PATHWAY_CLOSED = "pathway_closed", _("pathway closed by transfer to another body")
         REPORT_SENT = "report_sent", _("report sent")
+        SERVICE_REQUESTED = "service_requested", _("service requested from a provider")
 
     person = models.ForeignKey(
         "referrals.Person", on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("person")

@@ -24,6 +24,7 @@ class Notification(models.Model):
         PATHWAY_UNASSIGNED = "pathway_unassigned", _("You have been removed from a protection pathway")
         MONTHLY_REPORT = "monthly_report", _("Monthly report ready")
         RETENTION_REVIEW = "retention_review", _("Retention list ready for review")
+        SERVICE_OVERDUE = "service_overdue", _("A service requested has had no answer")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
