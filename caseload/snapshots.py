@@ -177,6 +177,7 @@ def _tracked() -> dict[type, Tracked]:
     from groups.models import AttendanceRow, GroupSession
     from interviews.models import Interview
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
+    from protection.service_referrals import stats as service_stats
     from referrals.models import ExploitationForm, Person, Referral
 
     def received(v):
@@ -204,6 +205,7 @@ def _tracked() -> dict[type, Tracked]:
         # Reference data shown by name or kind in every period: a change marks everything.
         PartnerBody: Tracked(("kind", "name"), lambda v: [EVERYTHING], created_counts=False),
         ExploitationForm: Tracked(("code",), lambda v: [EVERYTHING], created_counts=False),
+        **service_stats.tracked(Tracked, _point),
     }
 
 

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from protection.service_referrals import stats as service_stats
+
 SMALL = "<3"
 HIDDEN = "*"
 
@@ -147,8 +149,8 @@ def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime
 def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Raw counts for [start, end], keyed by codes only (no labels, no language): what a snapshot stores.
 
-    Ten queries whatever the period: each population is read once, grouped by all its single-valued
-    breakdowns together (the marginals are summed here), with conditional counts for the SIRIT stages.
+    Eleven queries whatever the period (one for the services requested): each population is read once, grouped
+    by all its single-valued breakdowns together (the marginals are summed here), with conditional counts for the SIRIT stages.
     Every key is a string (JSON), an unrecorded value is "".
     """
     from groups.models import GroupSession
@@ -260,6 +262,7 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
             "exploitation": exploitation,
             "people": sum(g["n"] for g in person_groups),
             "people_by": _marginals(person_groups, ("gender", "band", "nationality", "is_minor")),
+            "services": service_stats.count(start, end),
         }
     )
 
@@ -428,6 +431,7 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                     _breakdown("jobs", _("Job placements by outcome"), jobs_rows),
                 ],
             },
+            service_stats.section(counts, start, end),
         ],
     }
 
