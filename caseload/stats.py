@@ -150,7 +150,8 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Raw counts for [start, end], keyed by codes only (no labels, no language): what a snapshot stores.
 
     Eleven queries whatever the period (one for the services requested): each population is read once, grouped
-    by all its single-valued breakdowns together (the marginals are summed here), with conditional counts for the SIRIT stages.
+    by all its single-valued breakdowns together (the marginals are summed here), with conditional counts for the
+    SIRIT stages.
     Every key is a string (JSON), an unrecorded value is "".
     """
     from groups.models import GroupSession

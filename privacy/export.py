@@ -67,6 +67,8 @@ SECTIONS: list[Section] = [
     Section("job_placements", "protection.JobPlacement", "pathway__person"),
     Section("residence_permits", "protection.ResidencePermit", "pathway__person", ("proposing_body__name",)),
     Section("diary", "protection.DiaryEntry", "pathway__person"),
+    Section("services_requested", "protection.ServiceReferral", "person", ("provider__name",)),
+    Section("service_status_changes", "protection.ServiceStatusChange", "service__person"),
     Section("restriction", "privacy.Restriction", "person"),
     Section("legal_hold", "privacy.LegalHold", "person"),
     Section("consents", "consent.Consent", "person", ("recipient__name", "notice__version")),

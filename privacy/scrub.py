@@ -50,6 +50,9 @@ SCRUBS: list[Scrub] = [
     Scrub("protection.Training", "pathway__person", {"qualification": ""}),
     Scrub("protection.JobPlacement", "pathway__person", {"employer": PLACEHOLDER}),
     Scrub("protection.DiaryEntry", "pathway__person", {"text": PLACEHOLDER}),
+    # A service hangs beneath a pathway or a referral: one line for each, so that either record's retention reaches it.
+    Scrub("protection.ServiceReferral", "pathway__person", {"outcome_note": PLACEHOLDER, "provider_name": ""}),
+    Scrub("protection.ServiceReferral", "referral__person", {"outcome_note": PLACEHOLDER, "provider_name": ""}),
     # Consent records are append-only for everyone else; erasure is the one sanctioned rewrite of their text.
     Scrub("consent.Consent", "person", {"recipient_note": PLACEHOLDER, "interpreter": PLACEHOLDER}),
     Scrub("consent.LegalBasis", "person", {"explanation": PLACEHOLDER}),
