@@ -115,6 +115,15 @@ CASE_SCREENS = [
         for part in PARTS
     ),
     Screen("goal review", lambda w: f"/protection/parts/{w['pathway'].pk}/goal/{w['goal'].pk}/review/"),
+    Screen("services requested", lambda w: "/protection/services/"),
+    Screen("service request for a pathway", lambda w: f"/protection/services/new/pathway/{w['pathway'].pk}/"),
+    Screen(
+        "service request, errors",
+        lambda w: f"/protection/services/new/pathway/{w['pathway'].pk}/",
+        _submit_empty,
+    ),
+    Screen("service request for a referral", lambda w: f"/protection/services/new/referral/{w['referral'].pk}/"),
+    Screen("service detail", lambda w: f"/protection/services/{w['service'].pk}/"),
     Screen("partner bodies", lambda w: "/partners/"),
     Screen("partner body detail", lambda w: f"/partners/{w['body'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
@@ -151,6 +160,7 @@ COORDINATOR_SCREENS = [
     Screen("pathway detail with assignment", lambda w: f"/protection/{w['pathway'].pk}/"),
     Screen("pathway unassign", lambda w: f"/protection/{w['pathway'].pk}/unassign/{w['operator'].pk}/"),
     Screen("caseload dashboard", lambda w: "/caseload/"),
+    Screen("all services requested", lambda w: "/protection/services/?overdue=1"),
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
     Screen("statistics", lambda w: "/caseload/statistics/"),
     Screen("monthly reports", lambda w: "/caseload/reports/"),
@@ -316,6 +326,10 @@ def _records(operator, coordinator) -> dict:
         "diary": m.DiaryEntry.objects.create(pathway=pathway, written_on=day, text="Primo incontro"),
     }
 
+    from tests.protection.services_helpers import request as service_request
+
+    service = service_request(by=operator, pathway=pathway, body=body, days_ago=9)  # overdue: on the dashboard too
+
     build_monthly_report()  # a row in the monthly reports, a notification to the coordinator
     for user in (operator, coordinator):
         notification_create(recipient=user, kind=Notification.Kind.ASSIGNED, label=referral.person.case_code)
@@ -380,6 +394,7 @@ def _records(operator, coordinator) -> dict:
         "material": material,
         "language": language,
         "pathway": pathway,
+        "service": service,
         "indicator": indicators[0],
         **parts,
     }

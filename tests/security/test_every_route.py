@@ -176,6 +176,11 @@ ROUTES: dict[str, Access] = {
     "protection:close": case("pathway"),
     "protection:assign": case("pathway", coordinator_only=True),
     "protection:unassign": case("pathway", coordinator_only=True),
+    # services requested for the person (outgoing referrals), beneath a pathway or a referral
+    "service_referrals:list": CASE_ROLES,
+    "service_referrals:new_for_pathway": case("pathway_service"),
+    "service_referrals:new_for_referral": case("referral_service"),
+    "service_referrals:detail": case("service"),
     # caseload review
     "caseload:dashboard": COORDINATOR,
     "caseload:reassign": COORDINATOR,
@@ -347,7 +352,13 @@ def case_urls(operator, coordinator):
         status=Referral.Status.CLOSED, outcome=Referral.Outcome.TAKEN_IN_CHARGE, closed_at=timezone.now()
     )
     notification = operator.notifications.create(kind="assigned", label="#1", path="/")
+    from tests.protection.services_helpers import request as service_request
+
+    service = service_request(by=operator, pathway=pathway)
     return {
+        "pathway_service": {"pathway_pk": pathway.pk},
+        "referral_service": {"referral_pk": referral.pk},
+        "service": {"pk": service.pk},
         "referral": {"pk": referral.pk, "user_pk": operator.pk},
         "person": {"pk": referral.person_id},
         "report": {"pk": report.pk, "referral_pk": referral.pk},

@@ -275,6 +275,12 @@ def _pathway(operator):
     return factories.PathwayFactory(assigned_to=[operator])
 
 
+def _service(operator):
+    from tests.protection.services_helpers import request
+
+    return request(by=operator, pathway=_pathway(operator))
+
+
 def _session(operator):
     session = factories.GroupSessionFactory(facilitators=[operator])
     factories.AttendanceRowFactory(session=session)
@@ -316,6 +322,11 @@ OPERATOR_FORMS: dict[str, Callable] = {
         "consent:withdraw",
         args=[factories.ConsentFactory(person=_held_referral(op).person, purpose="statistics", recorded_by=op).pk],
     ),
+    "service request for a pathway": lambda op: reverse("service_referrals:new_for_pathway", args=[_pathway(op).pk]),
+    "service request for a referral": lambda op: reverse(
+        "service_referrals:new_for_referral", args=[_held_referral(op).pk]
+    ),
+    "service status": lambda op: reverse("service_referrals:detail", args=[_service(op).pk]),
     **{
         f"pathway part {part}": _part_form(part)
         for part in ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
