@@ -121,6 +121,17 @@ def _builders(operator):
             pathway=pathway, type="art18", route="social", **t
         ),
         "protection.DiaryEntry": lambda t: p.DiaryEntry.objects.create(pathway=pathway, written_on=day, **t),
+        "protection.ServiceReferral": lambda t: p.ServiceReferral.objects.create(
+            pathway=pathway, person=pathway.person, type="other", shares_data=False, **t
+        ),
+        "protection.ServiceStatusChange": lambda t: p.ServiceStatusChange.objects.create(
+            service=p.ServiceReferral.objects.create(
+                referral=referral, person=referral.person, type="documents", provider_name="-", shares_data=False
+            ),
+            status="accepted",
+            changed_on=day,
+            **t,
+        ),
         "accounts.User": lambda t: factories.OperatorFactory(**t),
         "consent.InformationNotice": lambda t: c.InformationNotice.objects.create(**t),
         "consent.Consent": lambda t: factories.ConsentFactory(person=referral.person, recorded_by=operator, **t),
