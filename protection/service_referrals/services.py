@@ -85,7 +85,8 @@ def service_change_status(
     *, service: ServiceReferral, status: str, changed_on: datetime.date, outcome_note: str | None = None, by
 ) -> ServiceStatusChange:
     """Move a service to its next status on a date (never before the last change, never in the future)."""
-    service = ServiceReferral.objects.select_for_update().select_related("pathway").get(pk=service.pk)
+    # Lock the service row alone (its pathway is a nullable join, which PostgreSQL cannot lock).
+    service = ServiceReferral.objects.select_for_update(of=("self",)).select_related("pathway").get(pk=service.pk)
     if not accepts_changes_from(service.pathway, by):
         raise ValidationError(PATHWAY_CLOSED)
     errors: dict[str, list] = {}
