@@ -155,3 +155,27 @@ def test_the_pathway_page_stays_constant_with_50_services(
     with django_assert_max_num_queries(14):
         response = op_client.get(url)
     assert len([i for i in response.context["timeline"] if i.kind == "service"]) == 100
+
+
+def test_the_service_page_runs_a_bounded_number_of_queries(
+    op_client, operator, parts_pathway, django_assert_max_num_queries
+):
+    service = request(by=operator, pathway=parts_pathway, days_ago=4)
+    services.service_change_status(service=service, status="no_answer", changed_on=TODAY(), by=operator)
+    services.service_change_status(service=service, status="accepted", changed_on=TODAY(), by=operator)
+    op_client.get(_url(service))
+    with django_assert_max_num_queries(11):
+        assert op_client.get(_url(service)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_referral_page_stays_constant_with_its_services(
+    op_client, operator, referral_a, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        request(by=operator, referral=referral_a, days_ago=9)
+    url = reverse("referrals:detail", args=[referral_a.pk])
+    op_client.get(url)
+    with django_assert_max_num_queries(16):  # the same with 1 service or 20
+        response = op_client.get(url)
+    assert response.text.count("/protection/services/") >= count
