@@ -113,19 +113,3 @@ def service_change_status(
             fields.append("outcome_note")
         service.save(update_fields=fields)
     return change
-
-
-@transaction.atomic
-def service_edit(*, service: ServiceReferral, by, **changes) -> ServiceReferral:
-    """Change what may change after the request: urgency, the plan goal, the contact, the outcome note."""
-    if not accepts_changes_from(service.pathway, by):
-        raise ValidationError(PATHWAY_CLOSED)
-    allowed = {"urgency", "goal", "provider_contact", "outcome_note"}
-    for name, value in changes.items():
-        if name not in allowed:
-            raise ValueError(f"not editable after the request: {name}")
-        setattr(service, name, value)
-    service.full_clean()
-    with acting_as(by):
-        service.save()
-    return service
