@@ -15,9 +15,10 @@ from django_countries import countries
 from ceis import access
 from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
 from ceis.partners.models import PartnerBody
+from materials.models import Language, Material
 from referrals.models import Person, Referral
 
-from .models import AttendanceRow, GroupSession, Language, Material
+from .models import AttendanceRow, GroupSession
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
 MAX_PEOPLE = 500
