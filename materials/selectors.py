@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils import translation
 
 from .models import Language, Material, Topic
 
@@ -94,3 +95,15 @@ def language_code_taken(code: str, *, exclude_pk: int | None = None) -> bool:
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
+
+
+def languages_offered(chosen=()) -> QuerySet[Language]:
+    """Languages a form offers: the active ones and those already chosen (so an old record stays editable),
+    in the alphabetical order of the names on screen (Italian or English)."""
+    by = "name_it" if (translation.get_language() or "it").startswith("it") else "name_en"
+    return Language.objects.filter(Q(active=True) | Q(pk__in=list(chosen))).order_by(by)
+
+
+def materials_offered(chosen=()) -> QuerySet[Material]:
+    """Materials a form offers: the active ones and those already chosen, by title."""
+    return Material.objects.filter(Q(active=True) | Q(pk__in=list(chosen))).order_by("title")
