@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-REVIEWED = {"groups.Material.file"}
+REVIEWED = {"materials.Material.file"}
 
 
 def test_every_file_field_of_the_project_has_been_reviewed():
