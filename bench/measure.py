@@ -31,10 +31,10 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from caseload.scale import PREFIX  # noqa: E402
 from ceis import access  # noqa: E402
 from ceis.accounts.models import User  # noqa: E402
 from ceis.partners.models import PartnerBody  # noqa: E402
+from devdata.scale import PREFIX  # noqa: E402
 from interviews.models import Interview  # noqa: E402
 from protection.models import ProtectionPathway  # noqa: E402
 from referrals.models import ExploitationForm, Referral  # noqa: E402

@@ -7,7 +7,6 @@ class CaseloadConfig(AppConfig):
     verbose_name = _("Caseload review")
 
     def ready(self):
-        from . import caseload_snapshots, snapshots
+        from . import caseload_snapshots
 
-        snapshots.connect()
         caseload_snapshots.connect()

@@ -3,7 +3,7 @@
 Each operator holds the same caseload however large the service, so the dashboard's cost grows with the
 operators on the page; counting 25 of them at every view was ~8x the 3 of a small service (bench/README.md).
 ``caseloads_for(operators, now)`` returns each operator's figures from her ``CaseloadSnapshot`` when it is up
-to date and counts only the others (``selectors.count_caseloads``: four queries however many), storing them.
+to date and counts only the others (``selectors.count_caseloads``, passed in: four queries however many), storing them.
 
 Up to date means: no record she holds changed since (``generation``), the thresholds are today's settings,
 and ``computed_at <= now < valid_until``. ``valid_until`` is the next moment a figure changes by itself: the
@@ -21,11 +21,14 @@ deleted record or a changed case code bumps everyone's.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
+from celery import shared_task
 from django.conf import settings
 from django.db.models import Case, DateTimeField, F, JSONField, Q, Value, When
 
-from .changes import MISSING, mark_after_commit, watch
+from ceis.changes import MISSING, mark_after_commit, watch
+
 from .models import CaseloadSnapshot
 
 
@@ -48,10 +51,12 @@ def _version(snapshot: CaseloadSnapshot) -> str:
     return f"{snapshot.generation}-{snapshot.computed_at.timestamp()}"
 
 
-def caseloads_for(operators: list, now: datetime.datetime) -> list:
-    """The dashboard figures of ``operators``, in their order: stored ones when up to date, the rest counted."""
-    from . import selectors
+def caseloads_for(operators: list, now: datetime.datetime, *, count: Callable, restore: Callable) -> list:
+    """The dashboard figures of ``operators``, in their order: stored ones when up to date, the rest counted.
 
+    ``count(now, operators)`` counts figures afresh and ``restore(operator, figures, stored_as=...)`` rebuilds
+    them from a snapshot: both are the selectors', passed in so that this module does not import them back.
+    """
     if not operators:
         return []
     basis = _basis()
@@ -71,12 +76,12 @@ def caseloads_for(operators: list, now: datetime.datetime) -> list:
                 [CaseloadSnapshot(operator_id=pk) for pk in missing], ignore_conflicts=True
             )
             snapshots.update({s.operator_id: s for s in CaseloadSnapshot.objects.filter(operator__in=missing)})
-        counted = selectors.count_caseloads(now, due)
+        counted = count(now, due)
         _store(counted, {op.pk: snapshots[op.pk].generation for op in due}, now, basis)
     return [
         counted[op.pk][0]
         if op.pk in counted
-        else selectors.OperatorCaseload.from_figures(op, snapshots[op.pk].figures, stored_as=_version(snapshots[op.pk]))
+        else restore(op, snapshots[op.pk].figures, stored_as=_version(snapshots[op.pk]))
         for op in operators
     ]
 
@@ -124,8 +129,6 @@ def stale(*, roots: dict[str, list[int]] | None = None, users=(), everything: bo
 
 def changed(*, roots: dict[str, list[int]] | None = None, users=(), everything: bool = False) -> None:
     """Record that these operators' figures changed: marked once the transaction commits."""
-    from .tasks import caseload_changed
-
     roots = {label: sorted(set(ids)) for label, ids in (roots or {}).items() if ids}
     users = sorted(set(users))
     if roots or users or everything:
@@ -182,3 +185,9 @@ def connect() -> None:
 
 def _on_assignment(sender, record, users, **kwargs):
     changed(users=[u.pk for u in users])
+
+
+@shared_task(name="caseload.tasks.caseload_changed", ignore_result=True)
+def caseload_changed(roots: dict[str, list[int]], users=(), everything: bool = False) -> int:
+    """Mark the stored dashboard figures of the operators holding these records (ids only)."""
+    return stale(roots=roots, users=users, everything=everything)

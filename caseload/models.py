@@ -1,7 +1,7 @@
-"""The coordinators' workspace: caseload review, statistics and the stored monthly reports.
+"""The coordinators' caseload review: the dashboard, the operators' pages and reassignment.
 
 ``caseload`` reads every activity through its selectors and writes only reassignments (through
-``ceis.access``) and the monthly reports below, which hold de-identified, suppressed aggregates only.
+``ceis.access``) and the stored dashboard figures below. The statistics are in ``stats``.
 """
 
 from __future__ import annotations
@@ -9,51 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class MonthlyReport(models.Model):
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month reported."))
-    data = models.JSONField(_("statistics"), help_text=_("De-identified aggregates, small cells already suppressed."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("monthly report")
-        verbose_name_plural = _("monthly reports")
-        ordering = ["-month"]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"
-
-
-class StatisticsSnapshot(models.Model):
-    """The raw counts of one period, kept so that a year of national data is not re-counted on every view.
-
-    ``counts`` is language-neutral (codes, no labels) and unsuppressed: it never leaves the server as it is;
-    ``caseload.stats.statistics`` labels and suppresses it on the way out. A change to the data of a date in
-    the period bumps ``generation`` (``caseload.snapshots``); the counts are up to date while
-    ``computed_generation`` equals it.
-    """
-
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
-    counts = models.JSONField(_("counts"), default=dict)
-    generation = models.PositiveIntegerField(_("generation"), default=0)
-    computed_generation = models.IntegerField(_("generation counted"), default=-1)
-    computed_at = models.DateTimeField(_("counted at"), null=True)
-    used_at = models.DateTimeField(_("last used"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("statistics snapshot")
-        verbose_name_plural = _("statistics snapshots")
-        constraints = [models.UniqueConstraint(fields=["start", "end"], name="statisticssnapshot_period")]
-        indexes = [models.Index(fields=["used_at"], name="statisticssnapshot_used")]
-
-    def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.computed_generation == self.generation
 
 
 class CaseloadSnapshot(models.Model):

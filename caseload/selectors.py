@@ -24,6 +24,8 @@ from interviews.models import Interview
 from protection.models import PlanGoal, ProtectionPathway, ResidencePermit
 from referrals.models import Referral
 
+from . import caseload_snapshots
+
 ASSESSMENT_DAYS = 30
 OVERDUE_SHOWN = 5  # overdue records listed per operator on the dashboard; the rest on her own page
 PERMIT_DAYS = 30
@@ -206,12 +208,12 @@ def pathways_with_goal_overdue(today: datetime.date | None = None) -> QuerySet[P
 def caseload_by_operator(now: datetime.datetime | None = None, operators=None) -> list[OperatorCaseload]:
     """One row per operator (``operators``: a page of them; default every assignable operator), each from
     her stored figures when up to date, else counted now (``caseload_snapshots``)."""
-    from . import caseload_snapshots
-
     now = now or timezone.now()
     if operators is None:
         operators = access.operators_assignable()
-    return caseload_snapshots.caseloads_for(list(operators), now)
+    return caseload_snapshots.caseloads_for(
+        list(operators), now, count=lambda *args: count_caseloads(*args), restore=OperatorCaseload.from_figures
+    )
 
 
 def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[OperatorCaseload, datetime.datetime]]:

@@ -12,10 +12,10 @@ from caseload.selectors import Overdue, caseload_lines
 from ceis import access
 from ceis.audit.models import Event
 from ceis.audit.services import event_record
+from ceis.exports import neutralise
 from protection.services import pathway_assign, pathway_unassign
 from referrals.services import referral_assign, referral_unassign
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_FLAGS = (Overdue.NO_INTERVIEW, Overdue.LONG_ASSESSMENT)
 
 
@@ -39,12 +39,6 @@ def caseload_reassign(*, referrals=(), pathways=(), operator, by) -> int:
                     unassign(**{key: record}, operator=old, by=by)
             moved += 1
     return moved
-
-
-def neutralise(value) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def caseload_csv(*, by) -> str:

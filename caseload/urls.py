@@ -9,6 +9,6 @@ urlpatterns = [
     path("reassign/", views.reassign, name="reassign"),
     path("operator/<int:user_pk>/", views.operator_records, name="operator"),
     path("export.csv", views.export_csv, name="export"),
-    # Statistics, their exports and the monthly reports (caseload/stats*.py) go below this line.
-    path("", include("caseload.stats_urls")),
+    # Statistics, their exports and the monthly reports: the stats app, under this namespace and path.
+    path("", include("stats.urls")),
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TypeVar
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -38,17 +39,17 @@ M = TypeVar("M", bound=models.Model)
 assignments_changed = Signal()
 
 
+# Named by label, like the children below: ``ceis`` is the floor every app stands on and imports none of them.
+_ROOTS = {
+    "referrals.Referral": "referrals.ReferralUserObjectPermission",
+    "groups.GroupSession": "groups.GroupSessionUserObjectPermission",
+    "protection.ProtectionPathway": "protection.ProtectionPathwayUserObjectPermission",
+}
+
+
 def _roots() -> dict[type[models.Model], type[models.Model]]:
     """Protected root model -> its direct-FK user permission model."""
-    from groups.models import GroupSession, GroupSessionUserObjectPermission
-    from protection.models import ProtectionPathway, ProtectionPathwayUserObjectPermission
-    from referrals.models import Referral, ReferralUserObjectPermission
-
-    return {
-        Referral: ReferralUserObjectPermission,
-        GroupSession: GroupSessionUserObjectPermission,
-        ProtectionPathway: ProtectionPathwayUserObjectPermission,
-    }
+    return {apps.get_model(root): apps.get_model(perm) for root, perm in _ROOTS.items()}
 
 
 # Children of a protected root: "app_label.Model" -> path to the root. They carry no permissions of
@@ -131,8 +132,7 @@ def without_restricted(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
     path = _person_path(qs.model)
     if path is None:
         return qs
-    from privacy.models import Restriction
-
+    Restriction = apps.get_model("privacy.Restriction")
     return qs.filter(~Exists(Restriction.objects.filter(person=OuterRef(path))))
 
 
@@ -189,8 +189,7 @@ def _perm_rows(model: type[models.Model], action: str, perm_model: type[models.M
 
 def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -> QuerySet[M]:
     """The records of this model (or narrowed queryset) that ``user`` may view (or change)."""
-    from referrals.models import Person, Referral
-
+    Person, Referral = apps.get_model("referrals.Person"), apps.get_model("referrals.Referral")
     qs = _as_queryset(model_or_qs)
     model = qs.model
     if model in _roots():
@@ -199,8 +198,7 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
         # A person is visible when one of her referrals or pathways is.
         if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
             return qs
-        from protection.models import ProtectionPathway
-
+        ProtectionPathway = apps.get_model("protection.ProtectionPathway")
         referrals = _visible_roots(Referral, user, action)
         pathways = _visible_roots(ProtectionPathway, user, action)
         return _hide_restricted(

@@ -58,9 +58,14 @@ INSTALLED_APPS = [
     "ceis.service",
     "referrals",
     "interviews",
+    "materials",
     "groups",
     "protection",
     "caseload",
+    # The statistics: named "stats", since a top-level "statistics" would shadow Python's own module.
+    "stats",
+    # Development data (demo, load and scale seeding): commands only, no models, no URLs.
+    "devdata",
     "privacy",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
@@ -198,7 +203,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
     # Statistics snapshots: re-count what changes marked stale (so the next view is quick), and every
-    # snapshot once a day (caseload/snapshots.py).
+    # snapshot once a day (stats/snapshots.py).
     "refresh-statistics": {
         "task": "caseload.tasks.refresh_statistics",
         "schedule": 600.0,

@@ -9,9 +9,7 @@ class GroupsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import AttendanceRow, GroupSession, Language, Material
+        from .models import AttendanceRow, GroupSession
 
         auditlog.register(GroupSession, m2m_fields={"topics", "languages", "materials"})
-        auditlog.register(Language)
         auditlog.register(AttendanceRow)
-        auditlog.register(Material, m2m_fields={"topics", "languages"})

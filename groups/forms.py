@@ -7,7 +7,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -15,9 +15,10 @@ from django_countries import countries
 from ceis import access
 from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
 from ceis.partners.models import PartnerBody
+from materials import selectors as material_selectors
 from referrals.models import Person, Referral
 
-from .models import AttendanceRow, GroupSession, Language, Material
+from .models import AttendanceRow, GroupSession
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
 MAX_PEOPLE = 500
@@ -43,11 +44,6 @@ def _helper(layout: Layout | None = None) -> FormHelper:
 
 def _row(*fields: str, width: int = 4) -> Div:
     return Div(*[Div(f, css_class=f"col-md-{width}") for f in fields], css_class="row")
-
-
-def _by_name(languages):
-    """Languages in the alphabetical order of the names on screen (Italian or English)."""
-    return languages.order_by("name_it" if (translation.get_language() or "it").startswith("it") else "name_en")
 
 
 def _operator_label(user) -> str:
@@ -97,9 +93,9 @@ class SessionForm(forms.ModelForm):
         ).order_by("name")
         self.fields["host_centre"].error_messages["invalid_choice"] = INACTIVE_CENTRE
         chosen = [language.pk for language in session.languages.all()] if session.pk else []
-        self.fields["languages"].queryset = _by_name(Language.objects.filter(Q(active=True) | Q(pk__in=chosen)))
+        self.fields["languages"].queryset = material_selectors.languages_offered(chosen)
         chosen = [material.pk for material in session.materials.all()] if session.pk else []
-        self.fields["materials"].queryset = Material.objects.filter(Q(active=True) | Q(pk__in=chosen)).order_by("title")
+        self.fields["materials"].queryset = material_selectors.materials_offered(chosen)
         self.fields["materials"].label_from_instance = lambda m: f"{m.title} ({m.get_kind_display()})"
         self.helper = _helper(
             Layout(
@@ -159,7 +155,7 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
     def __init__(self, *args, session_form: SessionForm, **kwargs):
         self.session_form = session_form
         chosen = {row["language"] for row in kwargs.get("initial") or [] if row.get("language")}
-        self.languages = _by_name(Language.objects.filter(Q(active=True) | Q(pk__in=chosen)))
+        self.languages = material_selectors.languages_offered(chosen)
         super().__init__(*args, **kwargs)
 
     @cached_property

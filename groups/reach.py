@@ -23,9 +23,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_countries import countries
 
+from materials.models import Language, Material
 from referrals.models import Person, Referral
 
-from .models import AttendanceRow, GroupSession, Language, Material, SessionReferral
+from .models import AttendanceRow, GroupSession, SessionReferral
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import demo  # noqa: F401  (connects the demo_seeded receiver)
         from .models import Indicator, IndicatorAnswer, Interview, Report
 
         # Narrative fields are encrypted and never reach an audit diff.

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis.forms import DateInput
-from referrals.forms import active_bodies
+from ceis.partners.selectors import active_bodies
 
 from .models import Report
 from .reports import SENT_IN_FUTURE

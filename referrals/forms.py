@@ -3,31 +3,18 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis.consent.forms import receiving_body_field
 from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput
 from ceis.partners.models import PartnerBody, PartnerContact
+from ceis.partners.selectors import active_bodies, active_contacts
 
 from .models import ExploitationForm, Person, Referral
 from .services import OUTCOME_REQUIRED, RECEIVING_BODY_REQUIRED, REFERS_ON
 
 INACTIVE_BODY = _("This body is not active: choose an active referring body.")
-
-
-def active_bodies(current_pk: int | None = None):
-    """Active bodies, plus the one already chosen (so an old record stays editable)."""
-    return PartnerBody.objects.filter(Q(active=True) | Q(pk=current_pk or 0)).order_by("name")
-
-
-def active_contacts(current_pk: int | None = None):
-    return (
-        PartnerContact.objects.filter(Q(active=True, body__active=True) | Q(pk=current_pk or 0))
-        .select_related("body")
-        .order_by("body__name", "name")
-    )
 
 
 def _helper() -> FormHelper:

@@ -124,7 +124,7 @@ class InterviewFactory(factory.django.DjangoModelFactory):
 
 class LanguageFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "groups.Language"
+        model = "materials.Language"
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"q{chr(97 + n // 26 % 20)}{chr(97 + n % 26)}")  # qaa-qtz: ISO local use
@@ -136,7 +136,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     """A material given as a link; pass ``languages=[...]``/``topics=[...]`` (default: English)."""
 
     class Meta:
-        model = "groups.Material"
+        model = "materials.Material"
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Materiale {n}")
@@ -146,7 +146,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def languages(self, create, extracted, **kwargs):
         if create:
-            from groups.models import Language
+            from materials.models import Language
 
             self.languages.set(extracted if extracted is not None else [Language.objects.get(code="en")])
 

@@ -6,6 +6,7 @@ from auditlog.registry import auditlog
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -83,9 +84,7 @@ class AuditFilterForm(forms.Form):
             self.add_error("end", _("The end cannot come before the start."))
         code = (data.get("case_code") or "").strip().upper()
         if code:
-            from referrals.models import Person
-
-            data["person"] = Person.objects.filter(case_code=code).first()
+            data["person"] = apps.get_model("referrals.Person").objects.filter(case_code=code).first()
             if data["person"] is None:
                 self.add_error("case_code", _("No person has this case code."))
         return data

@@ -30,13 +30,13 @@ REDACTED = "[redacted]"
 CLEAR_TEXT: set[tuple[str, str]] = {
     ("referrals.Person", "case_code"),
     ("interviews.Indicator", "code"),
-    ("groups.Language", "code"),
-    ("groups.Material", "file_type"),
+    ("materials.Language", "code"),
+    ("materials.Material", "file_type"),
 }
 
 # Many-to-many targets whose label is the translation of a fixed code: their labels may appear in a change.
 # Any other target (languages, materials, people, ...) is labelled by words someone typed: only the count stays.
-M2M_LABELS: set[str] = {"referrals.ExploitationForm", "groups.Topic"}
+M2M_LABELS: set[str] = {"referrals.ExploitationForm", "materials.Topic"}
 
 
 # A correlation id comes from a request header: only what looks like an id is kept.

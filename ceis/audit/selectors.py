@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, F, Model, Q, QuerySet, Value, When
@@ -143,10 +144,10 @@ def trail_page_rows(rows) -> list[dict]:
 
 def person_records(person) -> tuple[tuple[int, str], ...]:
     """A person and the referrals, interviews and pathways about her, as (content type, id) pairs."""
-    from interviews.models import Interview
-    from protection.models import ProtectionPathway
-    from referrals.models import Person, Referral
-
+    Person, Referral, Interview, ProtectionPathway = (
+        apps.get_model(label)
+        for label in ("referrals.Person", "referrals.Referral", "interviews.Interview", "protection.ProtectionPathway")
+    )
     get = ContentType.objects.get_for_model
     pairs = [(get(Person).pk, str(person.pk))]
     pairs += [(get(Referral).pk, str(pk)) for pk in Referral.objects.filter(person=person).values_list("pk", flat=True)]

@@ -10,7 +10,6 @@ class ConsentConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import demo  # noqa: F401  (connects the demo_seeded receiver)
         from .models import Consent, ConsentWithdrawal, Disclosure, InformationNotice, LegalBasis
 
         # Audit entries hold ids, codes and dates only: no free text about a person or her interpreter.

@@ -6,6 +6,7 @@ recordable) exactly when the person is, and anyone else gets 404.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
@@ -18,7 +19,6 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
-from referrals.models import Person
 
 from . import selectors, services
 from .forms import ConsentForm, LegalBasisForm, WithdrawForm
@@ -27,8 +27,8 @@ from .models import Consent
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
 
 
-def _person(request, pk: int, *, action: str = "view") -> Person:
-    return access.get_visible(Person, request.user, action=action, pk=pk)
+def _person(request, pk: int, *, action: str = "view"):
+    return access.get_visible(apps.get_model("referrals.Person"), request.user, action=action, pk=pk)
 
 
 def _next(request) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
-from .models import PartnerBody
+from .models import PartnerBody, PartnerContact
 
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"
@@ -47,3 +47,16 @@ def partner_body_name_taken(name: str, *, exclude_pk: int | None = None) -> bool
 def contacts_of(body: PartnerBody) -> QuerySet:
     """The body's contacts, active ones first."""
     return body.contacts.order_by("-active", Lower("name"), "pk")
+
+
+def active_bodies(current_pk: int | None = None):
+    """Active bodies, plus the one already chosen (so an old record stays editable)."""
+    return PartnerBody.objects.filter(Q(active=True) | Q(pk=current_pk or 0)).order_by("name")
+
+
+def active_contacts(current_pk: int | None = None):
+    return (
+        PartnerContact.objects.filter(Q(active=True, body__active=True) | Q(pk=current_pk or 0))
+        .select_related("body")
+        .order_by("body__name", "name")
+    )

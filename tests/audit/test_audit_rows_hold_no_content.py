@@ -67,8 +67,8 @@ def _builders(operator):
     from django.contrib.contenttypes.models import ContentType
 
     from ceis.consent import models as c
-    from groups.models import Language
     from interviews.models import Indicator, IndicatorAnswer, Report
+    from materials.models import Language
     from privacy import models as v
     from protection import models as p
 
@@ -98,9 +98,9 @@ def _builders(operator):
             **t,
         ),
         "groups.GroupSession": lambda t: factories.GroupSessionFactory(facilitators=[operator], **t),
-        "groups.Language": lambda t: factories.LanguageFactory(**t),
+        "materials.Language": lambda t: factories.LanguageFactory(**t),
         "groups.AttendanceRow": lambda t: factories.AttendanceRowFactory(language=Language.objects.get(code="en"), **t),
-        "groups.Material": lambda t: factories.MaterialFactory(**t),
+        "materials.Material": lambda t: factories.MaterialFactory(**t),
         "protection.ProtectionPathway": lambda t: factories.PathwayFactory(assigned_to=[operator], **t),
         "protection.PhaseChange": lambda t: p.PhaseChange.objects.create(
             pathway=pathway, phase="second_stage", changed_on=day, **t
@@ -186,14 +186,14 @@ def _m2m_targets():
     from django.contrib.auth.models import Group
 
     from ceis.accounts import roles
-    from groups.models import Topic
+    from materials.models import Topic
     from referrals.models import ExploitationForm
 
     return {
         "referrals.ExploitationForm": lambda: list(ExploitationForm.objects.all()[:2]),
-        "groups.Topic": lambda: list(Topic.objects.all()[:2]),
-        "groups.Language": lambda: [factories.LanguageFactory(**_marks(factories.LanguageFactory._meta.model))],
-        "groups.Material": lambda: [factories.MaterialFactory(**_marks(factories.MaterialFactory._meta.model))],
+        "materials.Topic": lambda: list(Topic.objects.all()[:2]),
+        "materials.Language": lambda: [factories.LanguageFactory(**_marks(factories.LanguageFactory._meta.model))],
+        "materials.Material": lambda: [factories.MaterialFactory(**_marks(factories.MaterialFactory._meta.model))],
         "auth.Group": lambda: list(Group.objects.filter(name__in=[roles.OPERATOR, roles.COORDINATOR])),
     }
 
@@ -246,7 +246,7 @@ def test_no_text_of_any_registered_model_reaches_an_audit_row(operator):
 
 
 def _all_text_in_reference_tables() -> str:
-    from groups.models import Language, Material
+    from materials.models import Language, Material
 
     return json.dumps(list(Language.objects.values()) + list(Material.objects.values()), default=str)
 

@@ -245,16 +245,16 @@ def _records(operator, coordinator) -> dict:
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
 
-    from caseload.tasks import build_monthly_report
     from ceis.consent.services import consent_withdraw
     from ceis.notifications.models import Notification
     from ceis.notifications.services import notification_create
-    from groups.models import Language
     from interviews.models import Indicator, IndicatorAnswer, Interview, Report
+    from materials.models import Language
     from privacy import services as privacy
     from privacy.models import RetentionCandidate, RetentionRule, RetentionRun
     from protection import models as m
     from referrals.models import ExploitationForm, Referral
+    from stats.tasks import build_monthly_report
 
     now = timezone.now()
     today = timezone.localdate()

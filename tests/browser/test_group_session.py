@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from ceis import access
 from ceis.partners.models import PartnerBody
-from groups.models import GroupSession, Language, Material, SessionReferral, Topic
+from groups.models import GroupSession, SessionReferral
+from materials.models import Language, Material, Topic
 from referrals.models import Person, Referral
 from tests import factories
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from caseload.services import neutralise
 from ceis.audit.models import Event
+from ceis.exports import neutralise
 from tests import factories
 
 URL = "/caseload/export.csv"

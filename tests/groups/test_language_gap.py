@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from ceis import access
 from groups import reach
-from groups.models import GroupSession, Language, Material
+from groups.models import GroupSession
+from materials.models import Language, Material
 from tests.groups.test_reach import _at, _session, _tables
 
 URL = reverse("reach:language_gap")

@@ -15,7 +15,8 @@ from django.utils import timezone
 from ceis import access
 from ceis.partners.models import PartnerBody
 from groups import reach
-from groups.models import AttendanceRow, GroupSession, Language, SessionReferral
+from groups.models import AttendanceRow, GroupSession, SessionReferral
+from materials.models import Language
 from referrals.models import Referral
 from tests import factories
 

@@ -15,7 +15,8 @@ from ceis import access
 from ceis.audit.models import Event
 from groups import services
 from groups.forms import SessionForm, attendance_formset
-from groups.models import AttendanceRow, GroupSession, Language, Material, Topic
+from groups.models import AttendanceRow, GroupSession
+from materials.models import Language, Material, Topic
 from tests import factories
 
 NEW = reverse("groups:new")

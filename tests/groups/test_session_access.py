@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ceis import access
-from groups.models import AttendanceRow, GroupSession, Language, SessionReferral, Topic
+from groups.models import AttendanceRow, GroupSession, SessionReferral
+from materials.models import Language, Topic
 from referrals.models import Referral
 from tests import factories
 

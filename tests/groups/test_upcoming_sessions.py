@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Language
+from materials.models import Language
 from tests import factories
 
 UPCOMING = reverse("groups:upcoming")

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ceis import crypto
-from protection import part_services
 from protection.models import DiaryEntry
-from protection.part_forms import DiaryEntryForm
+from protection.parts import services as part_services
+from protection.parts.forms import DiaryEntryForm
 
 pytestmark = pytest.mark.usefixtures("parts_english")
 

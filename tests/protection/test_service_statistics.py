@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from caseload import stats
+from stats import selectors as stats
 from protection.service_referrals import services
 from tests.protection.services_helpers import request
 

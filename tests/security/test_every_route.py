@@ -407,9 +407,9 @@ def reference_values(operator):
     """Real ids for the parameters of role routes, so a 404 comes from the role check, not a missing record."""
     import datetime
 
-    from caseload.models import MonthlyReport
-    from groups.models import Language
     from interviews.models import Indicator
+    from materials.models import Language
+    from stats.models import MonthlyReport
 
     body = factories.PartnerBodyFactory()
     contact = factories.PartnerContactFactory(body=body)
@@ -472,7 +472,7 @@ _ALLOWED = {
 def test_the_role_routes_are_there_for_the_role(db, request, reference_values, route, name, access):
     """The control of the sweeps above: whoever the route is for does not get a 404 (nor a 403)."""
     from ceis.partners.models import PartnerBody, PartnerContact
-    from groups.models import Language, Material
+    from materials.models import Language, Material
 
     inactive = {  # only an inactive record has a reactivation page
         "partners:reactivate": PartnerBody.objects.all(),
@@ -742,7 +742,7 @@ def test_every_pathway_part_route_is_classified():
     """Each route of the parts beneath a pathway is swept below, for every kind of part."""
     names = {name for _, name in _pathway_part_routes()}
     assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review"}
-    from protection.part_views import PARTS
+    from protection.parts.views import PARTS
 
     assert set(PATHWAY_PARTS) == set(PARTS)
 
@@ -883,8 +883,9 @@ def test_every_material_route_is_classified():
 def library_records(settings, tmp_path, coordinator):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from groups import material_services, uploads
-    from groups.models import Language
+    from materials import services as material_services
+    from materials import uploads
+    from materials.models import Language
 
     settings.MEDIA_ROOT = tmp_path
     pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-REVIEWED = {"groups.Material.file"}
+REVIEWED = {"materials.Material.file"}
 
 
 def test_every_file_field_of_the_project_has_been_reviewed():
@@ -27,7 +27,7 @@ def test_every_file_field_of_the_project_has_been_reviewed():
 
 
 def test_every_file_field_stores_under_a_random_name():
-    from groups.models import Material
+    from materials.models import Material
 
     names = {Material._meta.get_field("file").generate_filename(Material(), "Passaporto Amina.pdf") for _ in range(2)}
     assert len(names) == 2

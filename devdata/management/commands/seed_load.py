@@ -1,0 +1,115 @@
+"""Seed load-test accounts with referrals and interviews, for ``make load`` against ``make serve``.
+
+Load-test accounts share one known password, so this refuses to touch a database that holds any real
+account. The marker of a seeded account: an e-mail address in the reserved ``load.invalid`` domain
+(seed_load) or one of seed_demo's accounts as it creates them (username and ``@example.org`` address).
+Any other user (a real operator, a superuser made with createsuperuser) stops the command.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ceis.accounts import roles
+from ceis.partners.models import PartnerBody
+from devdata.management.commands.seed_demo import ACCOUNTS as DEMO_ACCOUNTS
+from interviews.models import Interview
+from referrals import services
+from referrals.models import ExploitationForm, Person, Referral
+
+LOAD_EMAIL_DOMAIN = "load.invalid"
+DEFAULT_PASSWORD = "ceis-load-test-2026"  # the locustfile's default too (LOAD_PASSWORD overrides both)
+
+
+def operator_name(i: int) -> str:
+    return f"load-op-{i:02d}"
+
+
+def coordinator_name(i: int) -> str:
+    return f"load-coord-{i:02d}"
+
+
+def seeded_accounts() -> Q:
+    """Users created by a seeder: seed_load's domain, or seed_demo's accounts with their own addresses."""
+    demo = Q()
+    for username, *_ in DEMO_ACCOUNTS:
+        demo |= Q(username=username, email=f"{username}@example.org")
+    return Q(email__endswith=f"@{LOAD_EMAIL_DOMAIN}") | demo
+
+
+class Command(BaseCommand):
+    help = "Create load-test operators and coordinators with referrals (refuses a database with real accounts)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--operators", type=int, default=20)
+        parser.add_argument("--coordinators", type=int, default=5)
+        parser.add_argument("--referrals", type=int, default=10, help="referrals assigned to each operator")
+
+    def handle(self, *args, operators: int, coordinators: int, referrals: int, **options):
+        User = get_user_model()
+        real = User.objects.exclude(seeded_accounts()).count()
+        if real:
+            raise CommandError(
+                f"The database holds {real} account(s) not created by a seeder: seed_load creates accounts with a "
+                "known password and runs only on a throw-away database."
+            )
+        password = os.environ.get("LOAD_PASSWORD", DEFAULT_PASSWORD)
+        body = PartnerBody.objects.filter(active=True).order_by("pk").first()
+        forms = list(ExploitationForm.objects.order_by("pk")[:1])
+        if body is None:
+            raise CommandError("No active partner body: run migrate first.")
+        created = 0
+        with transaction.atomic():
+            for i in range(1, coordinators + 1):
+                self._account(coordinator_name(i), roles.COORDINATOR, password)
+            for i in range(1, operators + 1):
+                operator = self._account(operator_name(i), roles.OPERATOR, password)
+                if Referral.objects.filter(created_by=operator).exists():
+                    continue
+                for n in range(referrals):
+                    created += 1
+                    referral = services.referral_intake(
+                        person=Person(aliases=f"Prova di carico {i:02d}-{n:03d}", birth_year=1990 + n % 15),
+                        referral=Referral(
+                            referring_body=body,
+                            channel=Referral.Channel.PHONE,
+                            received_at=timezone.now() - datetime.timedelta(days=n, hours=i),
+                            urgency=Referral.Urgency.ROUTINE,
+                            reason="Segnalazione fittizia per la prova di carico: nessuna persona reale.",
+                        ),
+                        exploitation_forms=forms,
+                        by=operator,
+                    )
+                    if n < 2:  # something on the agenda
+                        Interview.objects.create(
+                            referral=referral,
+                            number=1,
+                            scheduled_at=timezone.now() + datetime.timedelta(days=n + 1),
+                            place="Sede (prova di carico)",
+                        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Load-test accounts ready: {operator_name(1)}..{operator_name(operators)}, "
+                f"{coordinator_name(1)}..{coordinator_name(coordinators)}; {created} new referrals."
+            )
+        )
+
+    def _account(self, username: str, role: str, password: str):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": "Prova", "last_name": username, "email": f"{username}@{LOAD_EMAIL_DOMAIN}"},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+        return user
