@@ -29,6 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ceis import access
+from .timeline import TimelineItem
 
 from .models import (
     Accommodation,
@@ -102,22 +103,6 @@ def pathways_for(user, *, mine: bool) -> QuerySet[ProtectionPathway]:
 # --- the timeline ------------------------------------------------------------------------------------
 
 
-@dataclass
-class TimelineItem:
-    date: datetime.date
-    kind: str
-    kind_label: str
-    summary: str
-    part: str = ""  # the part's name in ``pathway_parts`` URLs ("" when not editable there)
-    pk: int | None = None  # the record the edit link opens
-    secret_address: str = ""  # set only for the pathway's assigned operators
-    rank: int = 0
-    edit_url: str = ""  # set by the view for users who may change the pathway
-    review_url: str = ""  # for a plan goal: add a dated review
-
-    @property
-    def sort_key(self):
-        return (self.date, self.rank, self.pk or 0)
 
 
 def _d(value: datetime.date | None) -> str:

@@ -14,7 +14,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, V
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from protection.service_referrals import stats as service_stats
+from protection.service_referrals import figures as service_stats
 
 
 def _marginals(groups: list[dict], fields: tuple[str, ...], measure: str = "n") -> dict[str, dict]:

@@ -36,7 +36,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from protection.service_referrals import stats as service_stats
+from protection.service_referrals import figures as service_stats
 
 from . import snapshots
 from .counts import count

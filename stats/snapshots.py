@@ -176,7 +176,7 @@ def _tracked() -> dict[type, Tracked]:
     from groups.models import AttendanceRow, GroupSession
     from interviews.models import Interview
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
-    from protection.service_referrals import stats as service_stats
+    from protection.service_referrals import figures as service_stats
     from referrals.models import ExploitationForm, Person, Referral
 
     def received(v):

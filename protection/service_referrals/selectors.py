@@ -82,7 +82,7 @@ def changes_of(service: ServiceReferral) -> list[ServiceStatusChange]:
 
 def timeline_items(pathway) -> list:
     """The pathway's chronology: each service on its request date, and each later change of status (one query)."""
-    from protection.selectors import TimelineItem
+    from protection.timeline import TimelineItem
 
     today = timezone.localdate()
     rows = (
