@@ -10,10 +10,24 @@ class InterviewsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import demo  # noqa: F401  (connects the demo_seeded receiver)
-        from .models import Indicator, IndicatorAnswer, Interview, Report
+        from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList, Report
 
         # Narrative fields are encrypted and never reach an audit diff.
         auditlog.register(Interview, exclude_fields=list(Interview.ENCRYPTED_FIELDS), m2m_fields={"exploitation_forms"})
         auditlog.register(IndicatorAnswer, exclude_fields=["note"])
         auditlog.register(Report, exclude_fields=list(Report.ENCRYPTED_FIELDS))
         auditlog.register(Indicator)
+        # Import (creation), publish and retire (status), verification: who and when, never the source's words.
+        auditlog.register(
+            CatalogueVersion,
+            include_fields=[
+                "audience",
+                "exploitation",
+                "status",
+                "published_at",
+                "retired_at",
+                "verified_at",
+                "verified_by",
+            ],
+        )
+        auditlog.register(InterviewList)

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
@@ -205,9 +205,10 @@ class IndicatorAnswersForm(forms.Form):
         }
 
 
-def indicators_for(lists: list[tuple[str, str]]):
-    """Active indicators of the given (audience, exploitation) lists, in catalogue order."""
-    query = Q(pk__in=[])
-    for audience, exploitation in lists:
-        query |= Q(audience=audience, exploitation=exploitation)
-    return Indicator.objects.filter(query, active=True).order_by("audience", "exploitation", "position")
+def indicators_for(versions) -> QuerySet[Indicator]:
+    """Active indicators of the given catalogue versions, in list order."""
+    return (
+        Indicator.objects.filter(version__in=[v.pk for v in versions], active=True)
+        .select_related("version")
+        .order_by("audience", "exploitation", "position")
+    )

@@ -24,7 +24,7 @@ from ceis.consent.selectors import may_share, purpose_for
 from ceis.consent.services import SharingRefused, share_guard
 from referrals.models import Referral
 
-from .models import IndicatorAnswer, Interview, Report
+from .models import IndicatorAnswer, Interview, InterviewList, Report
 from .profile import ListProfile, profiles_for
 
 SENT_IN_FUTURE = _("The date it was sent cannot be in the future.")
@@ -105,10 +105,12 @@ def _completed_interviews(referral: Referral):
 
 def _indicator_profiles(referral: Referral) -> list[ListProfile]:
     """The profile, per ILO list, of the indicators observed or reported in the completed interviews."""
+    interviews = _completed_interviews(referral)
     answers = IndicatorAnswer.objects.filter(
-        interview__in=_completed_interviews(referral), answer__in=IndicatorAnswer.PRESENT
-    ).select_related("indicator")
-    return profiles_for(answers)
+        interview__in=interviews, answer__in=IndicatorAnswer.PRESENT
+    ).select_related("indicator__version")
+    used = InterviewList.objects.filter(interview__in=interviews).select_related("version")
+    return profiles_for(answers, substituted={r.version_id for r in used if r.substitute})
 
 
 def report_refusal(report: Report) -> SharingRefused | None:

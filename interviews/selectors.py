@@ -10,7 +10,7 @@ from django.utils import timezone
 from ceis import access
 from referrals.models import Referral
 
-from .models import Indicator, IndicatorAnswer, Interview
+from .models import Indicator, IndicatorAnswer, Interview, InterviewList
 
 
 def interviews_for(user) -> QuerySet[Interview]:
@@ -39,7 +39,8 @@ def interview_with_answers(interview_qs: QuerySet[Interview]) -> QuerySet[Interv
     return interview_qs.select_related("referral__person", "mediator_body").prefetch_related(
         "operators_present",
         "exploitation_forms",
-        Prefetch("answers", queryset=IndicatorAnswer.objects.select_related("indicator")),
+        Prefetch("answers", queryset=IndicatorAnswer.objects.select_related("indicator__version")),
+        Prefetch("lists", queryset=InterviewList.objects.select_related("version")),
     )
 
 

@@ -13,7 +13,7 @@ from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from referrals.models import Referral
 
-from . import profile, selectors, services
+from . import catalogues, profile, selectors, services
 from .forms import IndicatorAnswersForm, InterviewForm, ScheduleForm, indicators_for
 from .models import Interview
 
@@ -59,12 +59,14 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
     action = InterviewForm.COMPLETE if request.POST.get("action") == InterviewForm.COMPLETE else InterviewForm.DRAFT
     data = request.POST or None
     form = InterviewForm(data, instance=interview, user=request.user, referral=referral, action=action)
-    lists = profile.lists_for(referral=referral, interview=interview)
+    lists = catalogues.resolve(referral=referral, interview=interview)
     answers = {a.indicator_id: a for a in interview.answers.all()} if interview else {}
-    indicator_form = IndicatorAnswersForm(data, indicators=indicators_for(lists), answers=answers)
-    present_lists = {(i.audience, i.exploitation) for i in indicator_form.indicators}
+    versions = catalogues.versions_of(lists)
+    indicator_form = IndicatorAnswersForm(data, indicators=indicators_for(versions), answers=answers)
     if request.method == "POST" and form.is_valid() and indicator_form.is_valid():
-        saved = services.interview_save(form=form, by=request.user, answers=indicator_form.answers())
+        saved = services.interview_save(
+            form=form, by=request.user, answers=indicator_form.answers(), lists=[x for x in lists if x.version]
+        )
         if saved.status == Interview.Status.COMPLETED:
             messages.success(request, _("Interview %(n)s completed.") % {"n": saved.number})
         else:
@@ -81,8 +83,11 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
         {
             "form": form,
             "indicator_form": indicator_form,
-            "lists": [profile.LIST_LABELS[key] for key in lists],
-            "missing_lists": [key for key in lists if key not in present_lists],
+            "lists": lists,
+            "versions": versions,
+            "substituted": [x for x in lists if x.substitute],
+            "substitute_line": catalogues.SUBSTITUTE_LINE,
+            "missing_lists": [x for x in lists if x.missing],
             "referral": referral,
             "interview": interview,
         },
@@ -117,7 +122,9 @@ def detail(request, pk: int):
             "interview": interview,
             "referral": interview.referral,
             "answers": answers,
-            "profiles": profile.profiles_for(interview.answers.all()),
+            "profiles": profile.profiles_for(
+                interview.answers.all(), substituted={r.version_id for r in interview.lists.all() if r.substitute}
+            ),
             "can_change": access.can_change(request.user, interview.referral),
         },
     )

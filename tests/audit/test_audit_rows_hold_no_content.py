@@ -68,7 +68,7 @@ def _builders(operator):
 
     from ceis.consent import models as c
     from groups.models import Language
-    from interviews.models import Indicator, IndicatorAnswer, Report
+    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, InterviewList, Report
     from privacy import models as v
     from protection import models as p
 
@@ -89,7 +89,17 @@ def _builders(operator):
             **t,
         ),
         "interviews.Report": lambda t: Report.objects.create(referral=referral, recipient=referral.referring_body, **t),
+        "interviews.CatalogueVersion": lambda t: CatalogueVersion.objects.create(
+            audience="child", exploitation="sexual", **{"name": "-", "label": "-", "source_title": "-", **t}
+        ),
+        "interviews.InterviewList": lambda t: InterviewList.objects.create(
+            interview=factories.InterviewFactory(referral=referral),
+            version=CatalogueVersion.objects.order_by("pk").first(),
+            needed="sexual",
+            **t,
+        ),
         "interviews.Indicator": lambda t: Indicator.objects.create(
+            version=CatalogueVersion.objects.order_by("pk").first(),
             code=f"test-{next(_counter)}",
             audience="adult",
             exploitation="labour",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ceis import crypto
 from interviews import indicators, reports
-from interviews.models import Indicator, IndicatorAnswer, Interview, Report
+from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, Report
 from referrals.models import ExploitationForm, Referral
 from tests import factories
 from tests.browser.test_pages_carry_no_inline_code import inline_code
@@ -116,8 +116,14 @@ def fake_profile(monkeypatch):
 
 
 def _present_answer(interview, dimension="deceptive_recruitment", strength="strong", answer="observed"):
+    version = CatalogueVersion.objects.filter(name="SYNTHETIC report list").first()
+    if version is None:
+        version = CatalogueVersion.objects.create(
+            audience="adult", exploitation="sexual", name="SYNTHETIC report list", label="t", source_title="SYNTHETIC"
+        )
     indicator, _ = Indicator.objects.get_or_create(
         code=f"test-{dimension}-{strength}".replace("_", "-"),
+        version=version,
         defaults={
             "audience": Indicator.Audience.ADULT,
             "exploitation": Indicator.Exploitation.SEXUAL,

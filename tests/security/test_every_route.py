@@ -133,6 +133,17 @@ ROUTES: dict[str, Access] = {
     "catalogue:list": ADMIN,
     "catalogue:create": ADMIN,
     "catalogue:edit": ADMIN,
+    "catalogue:versions": ADMIN,
+    "catalogue:template": ADMIN,
+    "catalogue:import": ADMIN,
+    "catalogue:version": ADMIN,
+    "catalogue:export": ADMIN,
+    "catalogue:publish": ADMIN,
+    "catalogue:retire": ADMIN,
+    "catalogue:correct": ADMIN,
+    "catalogue:discard": ADMIN,
+    "catalogue:check": ADMIN,
+    "catalogue:verify": ADMIN,
     # interviews
     "interviews:list": CASE_ROLES,
     "interviews:agenda": CASE_ROLES,
@@ -398,7 +409,7 @@ def reference_values(operator):
 
     from caseload.models import MonthlyReport
     from groups.models import Language
-    from interviews.models import Indicator
+    from interviews.models import CatalogueVersion, Indicator
 
     body = factories.PartnerBodyFactory()
     contact = factories.PartnerContactFactory(body=body)
@@ -413,6 +424,11 @@ def reference_values(operator):
         "partners": {"pk": body.pk, "contact_pk": contact.pk},
         "materials:language": {"pk": Language.objects.get(code="en").pk},
         "materials": {"pk": factories.MaterialFactory().pk},
+        **dict.fromkeys(
+            [f"catalogue:{n}" for n in ("version", "template", "import", "export", "publish", "retire")]
+            + [f"catalogue:{n}" for n in ("correct", "discard", "check", "verify")],
+            {"pk": CatalogueVersion.objects.order_by("pk").first().pk, "fmt": "csv"},
+        ),
         "catalogue": {"pk": Indicator.objects.order_by("pk").first().pk},
         "users": {"pk": operator.pk},
         "": {"user_pk": operator.pk, "month": "2026-01", "pk": 1},
