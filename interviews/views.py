@@ -11,6 +11,8 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
+from ceis.service.selectors import service_settings
+from ceis.service.services import service_settings_update
 from referrals.models import Referral
 
 from . import catalogues, profile, selectors, services
@@ -154,3 +156,19 @@ def agenda(request):
         "interviews/agenda.html",
         {"interviews": selectors.agenda_for(request.user, mine=mine), "mine": mine},
     )
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def substitution(request):
+    """Coordinators decide whether a missing list is replaced by the labour list (audited service setting)."""
+    row = service_settings()
+    if request.method == "POST":
+        enabled = request.POST.get("catalogue_substitution") == "on"
+        service_settings_update(by=request.user, catalogue_substitution=enabled)
+        if enabled:
+            messages.success(request, _("Missing lists are now replaced by the labour list, labelled as such."))
+        else:
+            messages.success(request, _("Missing lists are no longer replaced: the form says which list is missing."))
+        return redirect("interviews:substitution")
+    return render(request, "interviews/substitution.html", {"enabled": row.catalogue_substitution})

@@ -93,3 +93,40 @@ def test_a_verified_list_has_no_not_verified_line(op_client, admin_user, sexual_
     services.version_verify(version=version, by=admin_user)
     response = op_client.get(reverse("interviews:record", args=[sexual_referral.pk]))
     assert NOT_VERIFIED not in response.text
+
+
+def test_the_statistics_count_the_interviews_assessed_with_a_substitute(op_client, operator, sexual_referral):
+    from interviews.figures import completed_interviews
+
+    labour = factories.ReferralFactory(assigned_to=[operator])
+    labour.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    op_client.post(reverse("interviews:record", args=[sexual_referral.pk]), _held())
+    op_client.post(reverse("interviews:record", args=[labour.pk]), _held())
+    op_client.post(reverse("interviews:record", args=[labour.pk]), _held(action="draft"))
+    now = timezone.now()
+    assert completed_interviews(now - datetime.timedelta(days=1), now) == (2, 1)
+
+
+def test_coordinators_turn_the_substitution_off_and_on_audited(coord_client, coordinator):
+    from auditlog.models import LogEntry
+
+    from ceis.service.selectors import service_settings
+
+    url = reverse("interviews:substitution")
+    assert coord_client.get(url).status_code == 200
+    coord_client.post(url, {})
+    assert service_settings().catalogue_substitution is False
+    entry = LogEntry.objects.get_for_object(service_settings()).latest("pk")
+    assert entry.actor == coordinator and "catalogue_substitution" in entry.changes_dict
+    coord_client.post(url, {"catalogue_substitution": "on"})
+    assert service_settings().catalogue_substitution is True
+
+
+def test_operators_and_admins_cannot_switch_it(op_client, admin_client_role):
+    from ceis.service.selectors import service_settings
+
+    url = reverse("interviews:substitution")
+    for c in (op_client, admin_client_role):
+        assert c.get(url).status_code == 404
+        assert c.post(url, {}).status_code == 404
+    assert service_settings().catalogue_substitution is True

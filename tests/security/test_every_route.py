@@ -133,6 +133,7 @@ ROUTES: dict[str, Access] = {
     "catalogue:list": ADMIN,
     "catalogue:create": ADMIN,
     "catalogue:edit": ADMIN,
+    "interviews:substitution": COORDINATOR,
     "catalogue:versions": ADMIN,
     "catalogue:template": ADMIN,
     "catalogue:import": ADMIN,
