@@ -22,7 +22,7 @@ from ceis.audit.services import acting_as
 from ceis.consent.models import Disclosure
 from ceis.consent.selectors import may_share, purpose_for
 from ceis.consent.services import SharingRefused, share_guard
-from referrals.models import Referral
+from referrals.models import ExploitationForm, Referral
 
 from .models import IndicatorAnswer, Interview, InterviewList, Report
 from .profile import ListProfile, profiles_for
@@ -67,6 +67,7 @@ class ReportContents:
     identity: Identity | None = None
     outcome: str | None = None
     exploitation_forms: list | None = None
+    forms_from_interviews: bool = False  # False: none emerged yet, the forms suspected at referral are shown
     interview_dates: list[datetime.datetime] | None = None
     profiles: list[ListProfile] | None = None
     opinion: str | None = None
@@ -87,7 +88,10 @@ def report_contents(report: Report) -> ReportContents:
     if report.include_outcome:
         contents.outcome = referral.get_outcome_display() if referral.outcome else ""
     if report.include_forms:
-        contents.exploitation_forms = [str(f) for f in referral.exploitation_forms.all()]
+        emerged = ExploitationForm.objects.filter(interviews__in=_completed_interviews(referral)).distinct()
+        forms = [str(f) for f in emerged]
+        contents.forms_from_interviews = bool(forms)
+        contents.exploitation_forms = forms or [str(f) for f in referral.exploitation_forms.all()]
     if report.include_interviews:
         contents.interview_dates = list(
             _completed_interviews(referral).exclude(held_at=None).order_by("held_at").values_list("held_at", flat=True)
