@@ -151,10 +151,16 @@ def interview_list(request):
 @role_required(*CASE_ROLES)
 def agenda(request):
     mine = not (request.user.is_coordinator and request.GET.get("all") == "1")
+    entries, drafts = selectors.agenda_entries(request.user, mine=mine)
     return render(
         request,
         "interviews/agenda.html",
-        {"interviews": selectors.agenda_for(request.user, mine=mine), "mine": mine},
+        {
+            "interviews": selectors.agenda_for(request.user, mine=mine),
+            "entries": entries,
+            "drafts": drafts,
+            "mine": mine,
+        },
     )
 
 
