@@ -13,7 +13,11 @@ class InterviewsConfig(AppConfig):
         from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList, Report
 
         # Narrative fields are encrypted and never reach an audit diff.
-        auditlog.register(Interview, exclude_fields=list(Interview.ENCRYPTED_FIELDS), m2m_fields={"exploitation_forms"})
+        auditlog.register(
+            Interview,
+            exclude_fields=[*Interview.ENCRYPTED_FIELDS, "same_sex_override_reason"],  # typed text stays out
+            m2m_fields={"exploitation_forms"},
+        )
         auditlog.register(IndicatorAnswer, exclude_fields=["note"])
         auditlog.register(Report, exclude_fields=list(Report.ENCRYPTED_FIELDS))
         auditlog.register(Indicator)

@@ -12,6 +12,7 @@ from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
 from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
+from . import same_sex
 from .models import Indicator, IndicatorAnswer, Interview
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
@@ -85,7 +86,7 @@ class ScheduleForm(_InterviewBase):
         )
 
 
-YES_NO_UNKNOWN = [("", _("not recorded")), ("true", _("yes")), ("false", _("no"))]
+YES_NO_UNKNOWN = [("", _("as computed")), ("true", _("yes")), ("false", _("no"))]
 
 
 def _nullable_bool(label):
@@ -122,6 +123,7 @@ class InterviewForm(_InterviewBase):
             "mediator_sex",
             "interviewer_same_sex",
             "interpreter_same_sex",
+            "same_sex_override_reason",
             "personal_history",
             "exploitation_forms",
             "safety_risk",
@@ -141,9 +143,16 @@ class InterviewForm(_InterviewBase):
     def __init__(self, *args, action: str = DRAFT, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.status = Interview.Status.COMPLETED if action == self.COMPLETE else Interview.Status.DRAFT
+        computed = self._computed_for_instance()
         for name in ("interviewer_same_sex", "interpreter_same_sex"):
             value = getattr(self.instance, name)
-            self.initial.setdefault(name, "" if value is None else str(value).lower())
+            # Empty means "as computed": an answer that the computation would not give is shown as chosen.
+            chosen = value is not None and value != computed[name]
+            self.initial[name] = str(value).lower() if chosen else ""
+            self.fields[name].help_text = _(
+                "Computed from the person's gender and the sex of the operators and the mediator, where known. "
+                "Choose yes or no only to record another answer, with the reason."
+            )
         self.fields["held_at"].required = True
         self.helper = _helper(
             Layout(
@@ -158,6 +167,7 @@ class InterviewForm(_InterviewBase):
                     _row("mediator_name", "mediator_body", width=6),
                     _row("mediator_language", "mediator_sex", width=6),
                     _row("interviewer_same_sex", "interpreter_same_sex", width=6),
+                    "same_sex_override_reason",
                 ),
                 Fieldset(_("The person's story"), "personal_history", Field("exploitation_forms")),
                 Fieldset(
@@ -170,6 +180,49 @@ class InterviewForm(_InterviewBase):
                 ),
             )
         )
+
+    def _computed_for_instance(self) -> dict[str, bool | None]:
+        interview = self.instance
+        if not interview.pk:
+            return {"interviewer_same_sex": None, "interpreter_same_sex": None}
+        gender = interview.referral.person.gender
+        return {
+            "interviewer_same_sex": same_sex.interviewer_same_sex(
+                gender, [u.sex for u in interview.operators_present.all()]
+            ),
+            "interpreter_same_sex": same_sex.interpreter_same_sex(
+                gender, interview.mediator_sex, has_mediator=bool(interview.mediator_name)
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        gender = self.instance.referral.person.gender
+        computed = {
+            "interviewer_same_sex": same_sex.interviewer_same_sex(
+                gender, [u.sex for u in cleaned.get("operators_present") or []]
+            ),
+            "interpreter_same_sex": same_sex.interpreter_same_sex(
+                gender, cleaned.get("mediator_sex") or "", has_mediator=bool(cleaned.get("mediator_name"))
+            ),
+        }
+        overridden = False
+        for name, value in computed.items():
+            given = cleaned.get(name)
+            if given is None:
+                cleaned[name] = value
+            elif value is not None and given != value:
+                overridden = True
+        reason = (cleaned.get("same_sex_override_reason") or "").strip()
+        if overridden and not reason:
+            self.add_error(
+                "same_sex_override_reason",
+                _(
+                    "The answer differs from the one computed from the person's gender and the sex of those present: say why."
+                ),
+            )
+        cleaned["same_sex_override_reason"] = reason if overridden else ""
+        return cleaned
 
 
 class IndicatorAnswersForm(forms.Form):

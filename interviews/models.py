@@ -198,6 +198,9 @@ class Interview(models.Model):
     language = models.CharField(_("language of the interview"), max_length=100, blank=True)
     interviewer_same_sex = models.BooleanField(_("interviewer of the same sex as the person"), null=True, blank=True)
     interpreter_same_sex = models.BooleanField(_("interpreter of the same sex as the person"), null=True, blank=True)
+    same_sex_override_reason = models.CharField(
+        _("why the same-sex answer differs from the one computed"), max_length=300, blank=True
+    )
     personal_history = EncryptedTextField(_("personal history"), blank=True)
     exploitation_forms = models.ManyToManyField(
         ExploitationForm, blank=True, related_name="interviews", verbose_name=_("forms of exploitation emerging")

@@ -167,7 +167,9 @@ def test_a_bad_indicator_answer_saves_nothing(op_client, labour_referral):
 
 def test_it_warns_when_interviewer_or_interpreter_is_of_another_sex(op_client, labour_referral):
     response = op_client.post(
-        reverse("interviews:record", args=[labour_referral.pk]), _data(interpreter_same_sex="false"), follow=True
+        reverse("interviews:record", args=[labour_referral.pk]),
+        _data(interpreter_same_sex="false", same_sex_override_reason="Mediatrice sostituita da un collega"),
+        follow=True,
     )
     assert 'id="sex-warning"' in response.text
 
@@ -256,3 +258,50 @@ def test_the_form_of_a_held_interview_keeps_to_a_query_budget(
     # the operators offered are the referral's assignees (and the author), read in the same query
     choices = {label for _value, label in response.context["form"].fields["operators_present"].choices}
     assert {operator.get_full_name(), operator_b.get_full_name()} <= choices
+
+
+def _same_sex_case(operator, gender="female"):
+    referral = factories.ReferralFactory(assigned_to=[operator], person=factories.PersonFactory(gender=gender))
+    referral.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    return referral
+
+
+def test_the_same_sex_check_is_computed_from_gender_and_sexes(op_client, operator):
+    operator.sex = "male"
+    operator.save(update_fields=["sex"])
+    referral = _same_sex_case(operator)
+    op_client.post(
+        reverse("interviews:record", args=[referral.pk]),
+        _data(interviewer_same_sex="", interpreter_same_sex="", mediator_sex="female", operators_present=[operator.pk]),
+    )
+    interview = Interview.objects.get()
+    assert (interview.interviewer_same_sex, interview.interpreter_same_sex) == (False, True)
+    assert interview.same_sex_override_reason == ""
+    assert interview.sex_mismatch
+
+
+def test_an_override_needs_a_reason_and_is_kept(op_client, operator):
+    operator.sex = "male"
+    operator.save(update_fields=["sex"])
+    referral = _same_sex_case(operator)
+    url = reverse("interviews:record", args=[referral.pk])
+    data = _data(interviewer_same_sex="true", interpreter_same_sex="", operators_present=[operator.pk])
+    response = op_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error("same_sex_override_reason")
+    assert not Interview.objects.exists()
+    op_client.post(url, {**data, "same_sex_override_reason": "Colloquio condotto da una collega, registrata dopo"})
+    interview = Interview.objects.get()
+    assert interview.interviewer_same_sex is True
+    assert interview.same_sex_override_reason.startswith("Colloquio condotto")
+    edit = op_client.get(reverse("interviews:edit", args=[interview.pk]))
+    assert edit.context["form"].initial["interviewer_same_sex"] == "true"
+
+
+def test_an_unknown_sex_leaves_the_recorded_answer(op_client, operator):
+    referral = _same_sex_case(operator, gender="not_stated")
+    op_client.post(reverse("interviews:record", args=[referral.pk]), _data(interviewer_same_sex="true"))
+    interview = Interview.objects.get()
+    assert interview.interviewer_same_sex is True and interview.same_sex_override_reason == ""
+    edit = op_client.get(reverse("interviews:edit", args=[interview.pk]))
+    assert edit.context["form"].initial["interviewer_same_sex"] == "true"
