@@ -10,7 +10,7 @@ class InterviewsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import demo  # noqa: F401  (connects the demo_seeded receiver)
-        from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList, Report
+        from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList, Mediator, Report
 
         # Narrative fields are encrypted and never reach an audit diff.
         auditlog.register(
@@ -35,3 +35,4 @@ class InterviewsConfig(AppConfig):
             ],
         )
         auditlog.register(InterviewList)
+        auditlog.register(Mediator, include_fields=["sex", "body", "active"])  # no name or language in a diff

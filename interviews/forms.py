@@ -13,7 +13,7 @@ from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
 from . import same_sex
-from .models import Indicator, IndicatorAnswer, Interview
+from .models import Indicator, IndicatorAnswer, Interview, Mediator
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
 
@@ -47,12 +47,28 @@ class _InterviewBase(forms.ModelForm):
             self.initial.setdefault("operators_present", [user.pk])
         current = self.instance.mediator_body_id or 0
         self.fields["mediator_body"].queryset = PartnerBody.objects.filter(Q(active=True) | Q(pk=current))
+        chosen = self.instance.mediator_id or 0
+        self.fields["mediator"].queryset = Mediator.objects.filter(Q(active=True) | Q(pk=chosen))
+        self.fields["mediator"].help_text = _(
+            "Choose from the service's list; type the name below only if she is not in it."
+        )
         for name, field in self.fields.items():
             if isinstance(field, forms.DateTimeField):
                 field.input_formats = DATETIME_FORMATS
                 field.widget = DateTimeLocalInput()
             if name in ("operators_present", "exploitation_forms"):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        mediator = cleaned.get("mediator")
+        if mediator is not None:  # the list's record wins over free text
+            cleaned["mediator_name"] = mediator.name
+            cleaned["mediator_body"] = mediator.body
+            cleaned["mediator_sex"] = mediator.sex or cleaned.get("mediator_sex") or ""
+            if not cleaned.get("mediator_language"):
+                cleaned["mediator_language"] = mediator.languages.split(",")[0].strip()[:100]
+        return cleaned
 
 
 class ScheduleForm(_InterviewBase):
@@ -63,6 +79,7 @@ class ScheduleForm(_InterviewBase):
             "place",
             "operators_present",
             "language",
+            "mediator",
             "mediator_name",
             "mediator_body",
             "mediator_language",
@@ -79,6 +96,7 @@ class ScheduleForm(_InterviewBase):
                 Field("operators_present"),
                 Fieldset(
                     _("Cultural mediator or interpreter"),
+                    Field("mediator"),
                     _row("mediator_name", "mediator_body", width=6),
                     _row("mediator_language", "mediator_sex", width=6),
                 ),
@@ -117,6 +135,7 @@ class InterviewForm(_InterviewBase):
             "place",
             "operators_present",
             "language",
+            "mediator",
             "mediator_name",
             "mediator_body",
             "mediator_language",
@@ -164,6 +183,7 @@ class InterviewForm(_InterviewBase):
                 ),
                 Fieldset(
                     _("Cultural mediator or interpreter"),
+                    Field("mediator"),
                     _row("mediator_name", "mediator_body", width=6),
                     _row("mediator_language", "mediator_sex", width=6),
                     _row("interviewer_same_sex", "interpreter_same_sex", width=6),

@@ -152,6 +152,31 @@ class Indicator(models.Model):
         return self.text_it if (translation.get_language() or "it").startswith("it") else self.text_en
 
 
+class Mediator(models.Model):
+    """A cultural mediator or interpreter the service works with: reference data kept by admins, chosen in
+    interviews. Deactivated, never deleted, once an interview names her."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+
+    name = models.CharField(_("name"), max_length=150)
+    languages = models.CharField(_("languages"), max_length=200, help_text=_("Separated by commas."))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    body = models.ForeignKey(
+        PartnerBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner body")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("cultural mediator")
+        verbose_name_plural = _("cultural mediators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.languages})"
+
+
 class Interview(models.Model):
     ENCRYPTED_FIELDS = ("personal_history", "safety_notes", "assessment", "next_steps")
 
@@ -183,6 +208,14 @@ class Interview(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     operators_present = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("operators present")
+    )
+    mediator = models.ForeignKey(
+        Mediator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        verbose_name=_("cultural mediator (from the list)"),
     )
     mediator_name = models.CharField(_("cultural mediator or interpreter"), max_length=150, blank=True)
     mediator_body = models.ForeignKey(

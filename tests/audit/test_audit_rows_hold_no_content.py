@@ -68,7 +68,7 @@ def _builders(operator):
 
     from ceis.consent import models as c
     from groups.models import Language
-    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, InterviewList, Report
+    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, InterviewList, Mediator, Report
     from privacy import models as v
     from protection import models as p
 
@@ -89,6 +89,7 @@ def _builders(operator):
             **t,
         ),
         "interviews.Report": lambda t: Report.objects.create(referral=referral, recipient=referral.referring_body, **t),
+        "interviews.Mediator": lambda t: Mediator.objects.create(**t),
         "interviews.CatalogueVersion": lambda t: CatalogueVersion.objects.create(
             audience="child", exploitation="sexual", **{"name": "-", "label": "-", "source_title": "-", **t}
         ),

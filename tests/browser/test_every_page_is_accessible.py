@@ -213,6 +213,8 @@ ADMIN_SCREENS = [
     Screen("indicator form", lambda w: "/interviews/catalogue/new/"),
     Screen("indicator edit", lambda w: f"/interviews/catalogue/{w['indicator'].pk}/edit/"),
     Screen("indicator list versions", lambda w: "/interviews/catalogue/versions/"),
+    Screen("mediators", lambda w: "/interviews/mediators/"),
+    Screen("mediator form", lambda w: "/interviews/mediators/new/"),
     Screen("indicator list import", lambda w: "/interviews/catalogue/versions/import/"),
     Screen("indicator list version in use", lambda w: f"/interviews/catalogue/versions/{w['catalogue_version'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
