@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
@@ -245,6 +250,16 @@ class InterviewForm(_InterviewBase):
         return cleaned
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    indicator: Indicator
+    name: str
+    note_name: str
+    value: str
+    note: str
+    choices: list
+
+
 class IndicatorAnswersForm(forms.Form):
     """One radio group and one note per indicator of the lists shown."""
 
@@ -266,9 +281,64 @@ class IndicatorAnswersForm(forms.Form):
             self.fields[f"n_{indicator.pk}"].widget.attrs["class"] = "form-control form-control-sm"
 
     def rows(self):
-        """(indicator, answer field, note field) in catalogue order, for the template."""
+        """One ``AnswerRow`` per indicator, in catalogue order, for the template.
+
+        The template writes the radio inputs itself: rendering ~130 radio groups through Django's widget
+        templates took most of the page's time (bench/README.md)."""
+        choices = IndicatorAnswer.Answer.choices
         for indicator in self.indicators:
-            yield indicator, self[f"a_{indicator.pk}"], self[f"n_{indicator.pk}"]
+            name, note_name = f"a_{indicator.pk}", f"n_{indicator.pk}"
+            if self.is_bound:
+                value, note = self.data.get(name) or IndicatorAnswer.Answer.NOT_ASKED, self.data.get(note_name, "")
+            else:
+                value, note = self.fields[name].initial, self.fields[note_name].initial
+            yield AnswerRow(indicator, name, note_name, value, note, choices)
+
+    def html(self) -> str:
+        """The radio groups and notes of every indicator, grouped by list and dimension, as one safe string.
+
+        Written here rather than by the template engine: at ~130 indicators the per-row template work was most
+        of the interview form's time (bench/README.md). Every text is escaped."""
+        choices = [(value, escape(str(label))) for value, label in IndicatorAnswer.Answer.choices]
+        strengths = {value: escape(str(label)) for value, label in Indicator.Strength.choices}
+        dimensions = {value: escape(capfirst(str(label))) for value, label in Indicator.Dimension.choices}
+        note_label = escape(_("Note"))
+        parts: list[str] = []
+        current_list = current_dimension = None
+        for row in self.rows():
+            ind = row.indicator
+            if (ind.audience, ind.exploitation) != current_list:
+                if current_list is not None:
+                    parts.append("</div>")
+                audience = escape(capfirst(ind.get_audience_display()))
+                parts.append(
+                    f'<h2 class="h6 mt-3">{audience} · {escape(ind.get_exploitation_display())}</h2>'
+                    '<div class="list-group mb-2">'
+                )
+                current_list, current_dimension = (ind.audience, ind.exploitation), None
+            if ind.dimension != current_dimension:
+                parts.append(
+                    f'<div class="list-group-item list-group-item-secondary fw-semibold">{dimensions[ind.dimension]}</div>'
+                )
+                current_dimension = ind.dimension
+            radios = "".join(
+                f'<div class="form-check form-check-inline mb-0"><input type="radio" name="{row.name}" value="{value}" '
+                f'class="form-check-input" id="id_{row.name}_{i}"{" checked" if value == row.value else ""}>'
+                f'<label class="form-check-label" for="id_{row.name}_{i}">{label}</label></div>'
+                for i, (value, label) in enumerate(choices)
+            )
+            parts.append(
+                '<div class="list-group-item"><fieldset>'
+                f'<legend class="fs-6 mb-1">{escape(ind.text)} '
+                f'<span class="badge text-bg-secondary">{strengths[ind.strength]}</span></legend>'
+                f'<div class="d-flex flex-wrap gap-3">{radios}</div>'
+                f'<label class="visually-hidden" for="id_{row.note_name}">{note_label}</label>'
+                f'<input type="text" name="{row.note_name}" value="{escape(row.note)}" maxlength="1000" '
+                f'class="form-control form-control-sm" id="id_{row.note_name}"></fieldset></div>'
+            )
+        if current_list is not None:
+            parts.append("</div>")
+        return mark_safe("".join(parts))  # noqa: S308 - built above from escaped texts and fixed markup
 
     def answers(self) -> dict[int, tuple[str, str]]:
         not_asked = IndicatorAnswer.Answer.NOT_ASKED

@@ -250,7 +250,7 @@ def test_a_correction_started_on_the_page_is_a_draft(client):
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
-def test_operators_and_coordinators_get_404(request, client_name):
+def test_operators_and_coordinators_get_404(db, request, client_name):
     c = request.getfixturevalue(client_name)
     version = CatalogueVersion.objects.order_by("pk").first()
     for url in (

@@ -35,7 +35,7 @@ def test_an_admin_adds_edits_and_deactivates_a_mediator_audited(admin_client_rol
 
 
 @pytest.mark.parametrize("client_name", ["op_client", "coord_client"])
-def test_operators_and_coordinators_get_404(request, client_name):
+def test_operators_and_coordinators_get_404(db, request, client_name):
     c = request.getfixturevalue(client_name)
     mediator = Mediator.objects.create(name="M", languages="Edo")
     for url in (LIST, NEW, reverse("interviews:mediator_edit", args=[mediator.pk])):
