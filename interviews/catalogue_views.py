@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from .catalogue_forms import (
 )
 from .models import Indicator
 from .selectors import catalogue
-from .services import EDITABLE_FIELDS, NEW_FIELDS, indicator_create, indicator_update
+from .services import EDITABLE_FIELDS, NEW_FIELDS, PUBLISHED, indicator_create, indicator_update
 
 VIEW = "interviews.view_indicator"
 CHANGE = "interviews.change_indicator"
@@ -54,7 +55,10 @@ def catalogue_list(request):
 @permissions_or_404(VIEW, CHANGE)
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk: int):
-    indicator = get_object_or_404(Indicator, pk=pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("version"), pk=pk)
+    if not indicator.version.is_draft:
+        messages.error(request, PUBLISHED)
+        return redirect(_list_url(indicator))
     form = IndicatorForm(request.POST or None, instance=indicator)  # code, list and dimension are not in it
     if request.method == "POST" and form.is_valid():
         indicator_update(indicator=indicator, data={f: form.cleaned_data[f] for f in EDITABLE_FIELDS}, by=request.user)
@@ -68,7 +72,11 @@ def indicator_edit(request, pk: int):
 def indicator_create_view(request):
     form = IndicatorCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        indicator = indicator_create(data={f: form.cleaned_data[f] for f in NEW_FIELDS}, by=request.user)
-        messages.success(request, _("Indicator %(code)s added.") % {"code": indicator.code})
-        return redirect(_list_url(indicator))
+        try:
+            indicator = indicator_create(data={f: form.cleaned_data[f] for f in NEW_FIELDS}, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indicator %(code)s added.") % {"code": indicator.code})
+            return redirect(_list_url(indicator))
     return render(request, "interviews/catalogue/form.html", {"form": form, "indicator": None})

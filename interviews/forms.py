@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
@@ -12,7 +17,8 @@ from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
 from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
-from .models import Indicator, IndicatorAnswer, Interview
+from . import same_sex
+from .models import Indicator, IndicatorAnswer, Interview, Mediator
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
 
@@ -46,12 +52,28 @@ class _InterviewBase(forms.ModelForm):
             self.initial.setdefault("operators_present", [user.pk])
         current = self.instance.mediator_body_id or 0
         self.fields["mediator_body"].queryset = PartnerBody.objects.filter(Q(active=True) | Q(pk=current))
+        chosen = self.instance.mediator_id or 0
+        self.fields["mediator"].queryset = Mediator.objects.filter(Q(active=True) | Q(pk=chosen))
+        self.fields["mediator"].help_text = _(
+            "Choose from the service's list; type the name below only if she is not in it."
+        )
         for name, field in self.fields.items():
             if isinstance(field, forms.DateTimeField):
                 field.input_formats = DATETIME_FORMATS
                 field.widget = DateTimeLocalInput()
             if name in ("operators_present", "exploitation_forms"):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        mediator = cleaned.get("mediator")
+        if mediator is not None:  # the list's record wins over free text
+            cleaned["mediator_name"] = mediator.name
+            cleaned["mediator_body"] = mediator.body
+            cleaned["mediator_sex"] = mediator.sex or cleaned.get("mediator_sex") or ""
+            if not cleaned.get("mediator_language"):
+                cleaned["mediator_language"] = mediator.languages.split(",")[0].strip()[:100]
+        return cleaned
 
 
 class ScheduleForm(_InterviewBase):
@@ -62,6 +84,7 @@ class ScheduleForm(_InterviewBase):
             "place",
             "operators_present",
             "language",
+            "mediator",
             "mediator_name",
             "mediator_body",
             "mediator_language",
@@ -78,6 +101,7 @@ class ScheduleForm(_InterviewBase):
                 Field("operators_present"),
                 Fieldset(
                     _("Cultural mediator or interpreter"),
+                    Field("mediator"),
                     _row("mediator_name", "mediator_body", width=6),
                     _row("mediator_language", "mediator_sex", width=6),
                 ),
@@ -85,7 +109,7 @@ class ScheduleForm(_InterviewBase):
         )
 
 
-YES_NO_UNKNOWN = [("", _("not recorded")), ("true", _("yes")), ("false", _("no"))]
+YES_NO_UNKNOWN = [("", _("as computed")), ("true", _("yes")), ("false", _("no"))]
 
 
 def _nullable_bool(label):
@@ -116,12 +140,14 @@ class InterviewForm(_InterviewBase):
             "place",
             "operators_present",
             "language",
+            "mediator",
             "mediator_name",
             "mediator_body",
             "mediator_language",
             "mediator_sex",
             "interviewer_same_sex",
             "interpreter_same_sex",
+            "same_sex_override_reason",
             "personal_history",
             "exploitation_forms",
             "safety_risk",
@@ -141,9 +167,16 @@ class InterviewForm(_InterviewBase):
     def __init__(self, *args, action: str = DRAFT, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.status = Interview.Status.COMPLETED if action == self.COMPLETE else Interview.Status.DRAFT
+        computed = self._computed_for_instance()
         for name in ("interviewer_same_sex", "interpreter_same_sex"):
             value = getattr(self.instance, name)
-            self.initial.setdefault(name, "" if value is None else str(value).lower())
+            # Empty means "as computed": an answer that the computation would not give is shown as chosen.
+            chosen = value is not None and value != computed[name]
+            self.initial[name] = str(value).lower() if chosen else ""
+            self.fields[name].help_text = _(
+                "Computed from the person's gender and the sex of the operators and the mediator, where known. "
+                "Choose yes or no only to record another answer, with the reason."
+            )
         self.fields["held_at"].required = True
         self.helper = _helper(
             Layout(
@@ -155,9 +188,11 @@ class InterviewForm(_InterviewBase):
                 ),
                 Fieldset(
                     _("Cultural mediator or interpreter"),
+                    Field("mediator"),
                     _row("mediator_name", "mediator_body", width=6),
                     _row("mediator_language", "mediator_sex", width=6),
                     _row("interviewer_same_sex", "interpreter_same_sex", width=6),
+                    "same_sex_override_reason",
                 ),
                 Fieldset(_("The person's story"), "personal_history", Field("exploitation_forms")),
                 Fieldset(
@@ -170,6 +205,59 @@ class InterviewForm(_InterviewBase):
                 ),
             )
         )
+
+    def _computed_for_instance(self) -> dict[str, bool | None]:
+        interview = self.instance
+        if not interview.pk:
+            return {"interviewer_same_sex": None, "interpreter_same_sex": None}
+        gender = interview.referral.person.gender
+        return {
+            "interviewer_same_sex": same_sex.interviewer_same_sex(
+                gender, [u.sex for u in interview.operators_present.all()]
+            ),
+            "interpreter_same_sex": same_sex.interpreter_same_sex(
+                gender, interview.mediator_sex, has_mediator=bool(interview.mediator_name)
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        gender = self.instance.referral.person.gender
+        computed = {
+            "interviewer_same_sex": same_sex.interviewer_same_sex(
+                gender, [u.sex for u in cleaned.get("operators_present") or []]
+            ),
+            "interpreter_same_sex": same_sex.interpreter_same_sex(
+                gender, cleaned.get("mediator_sex") or "", has_mediator=bool(cleaned.get("mediator_name"))
+            ),
+        }
+        overridden = False
+        for name, value in computed.items():
+            given = cleaned.get(name)
+            if given is None:
+                cleaned[name] = value
+            elif value is not None and given != value:
+                overridden = True
+        reason = (cleaned.get("same_sex_override_reason") or "").strip()
+        if overridden and not reason:
+            self.add_error(
+                "same_sex_override_reason",
+                _(
+                    "The answer differs from the one computed from the person's gender and the sex of those present: say why."
+                ),
+            )
+        cleaned["same_sex_override_reason"] = reason if overridden else ""
+        return cleaned
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    indicator: Indicator
+    name: str
+    note_name: str
+    value: str
+    note: str
+    choices: list
 
 
 class IndicatorAnswersForm(forms.Form):
@@ -193,9 +281,64 @@ class IndicatorAnswersForm(forms.Form):
             self.fields[f"n_{indicator.pk}"].widget.attrs["class"] = "form-control form-control-sm"
 
     def rows(self):
-        """(indicator, answer field, note field) in catalogue order, for the template."""
+        """One ``AnswerRow`` per indicator, in catalogue order, for the template.
+
+        The template writes the radio inputs itself: rendering ~130 radio groups through Django's widget
+        templates took most of the page's time (bench/README.md)."""
+        choices = IndicatorAnswer.Answer.choices
         for indicator in self.indicators:
-            yield indicator, self[f"a_{indicator.pk}"], self[f"n_{indicator.pk}"]
+            name, note_name = f"a_{indicator.pk}", f"n_{indicator.pk}"
+            if self.is_bound:
+                value, note = self.data.get(name) or IndicatorAnswer.Answer.NOT_ASKED, self.data.get(note_name, "")
+            else:
+                value, note = self.fields[name].initial, self.fields[note_name].initial
+            yield AnswerRow(indicator, name, note_name, value, note, choices)
+
+    def html(self) -> str:
+        """The radio groups and notes of every indicator, grouped by list and dimension, as one safe string.
+
+        Written here rather than by the template engine: at ~130 indicators the per-row template work was most
+        of the interview form's time (bench/README.md). Every text is escaped."""
+        choices = [(value, escape(str(label))) for value, label in IndicatorAnswer.Answer.choices]
+        strengths = {value: escape(str(label)) for value, label in Indicator.Strength.choices}
+        dimensions = {value: escape(capfirst(str(label))) for value, label in Indicator.Dimension.choices}
+        note_label = escape(_("Note"))
+        parts: list[str] = []
+        current_list = current_dimension = None
+        for row in self.rows():
+            ind = row.indicator
+            if (ind.audience, ind.exploitation) != current_list:
+                if current_list is not None:
+                    parts.append("</div>")
+                audience = escape(capfirst(ind.get_audience_display()))
+                parts.append(
+                    f'<h2 class="h6 mt-3">{audience} · {escape(ind.get_exploitation_display())}</h2>'
+                    '<div class="list-group mb-2">'
+                )
+                current_list, current_dimension = (ind.audience, ind.exploitation), None
+            if ind.dimension != current_dimension:
+                parts.append(
+                    f'<div class="list-group-item list-group-item-secondary fw-semibold">{dimensions[ind.dimension]}</div>'
+                )
+                current_dimension = ind.dimension
+            radios = "".join(
+                f'<div class="form-check form-check-inline mb-0"><input type="radio" name="{row.name}" value="{value}" '
+                f'class="form-check-input" id="id_{row.name}_{i}"{" checked" if value == row.value else ""}>'
+                f'<label class="form-check-label" for="id_{row.name}_{i}">{label}</label></div>'
+                for i, (value, label) in enumerate(choices)
+            )
+            parts.append(
+                '<div class="list-group-item"><fieldset>'
+                f'<legend class="fs-6 mb-1">{escape(ind.text)} '
+                f'<span class="badge text-bg-secondary">{strengths[ind.strength]}</span></legend>'
+                f'<div class="d-flex flex-wrap gap-3">{radios}</div>'
+                f'<label class="visually-hidden" for="id_{row.note_name}">{note_label}</label>'
+                f'<input type="text" name="{row.note_name}" value="{escape(row.note)}" maxlength="1000" '
+                f'class="form-control form-control-sm" id="id_{row.note_name}"></fieldset></div>'
+            )
+        if current_list is not None:
+            parts.append("</div>")
+        return mark_safe("".join(parts))  # noqa: S308 - built above from escaped texts and fixed markup
 
     def answers(self) -> dict[int, tuple[str, str]]:
         not_asked = IndicatorAnswer.Answer.NOT_ASKED
@@ -205,9 +348,10 @@ class IndicatorAnswersForm(forms.Form):
         }
 
 
-def indicators_for(lists: list[tuple[str, str]]):
-    """Active indicators of the given (audience, exploitation) lists, in catalogue order."""
-    query = Q(pk__in=[])
-    for audience, exploitation in lists:
-        query |= Q(audience=audience, exploitation=exploitation)
-    return Indicator.objects.filter(query, active=True).order_by("audience", "exploitation", "position")
+def indicators_for(versions) -> QuerySet[Indicator]:
+    """Active indicators of the given catalogue versions, in list order."""
+    return (
+        Indicator.objects.filter(version__in=[v.pk for v in versions], active=True)
+        .select_related("version")
+        .order_by("audience", "exploitation", "position")
+    )

@@ -20,8 +20,83 @@ from ceis.partners.models import PartnerBody
 from referrals.models import ExploitationForm, Referral
 
 
+class CatalogueVersion(models.Model):
+    """One version of one indicator list (audience × exploitation): the service's data, with its source.
+
+    A list is loaded as a draft, published ("in use": one per list at a time) and later retired by the next
+    version. Indicators of a version in use or retired are never edited in place: a correction is a new draft.
+    Interviews record the versions they used (``InterviewList``), so a held interview never changes.
+    """
+
+    class Kind(models.TextChoices):
+        ILO = "ilo", _("ILO/EU six dimensions")
+        CHECKLIST = "checklist", _("checklist")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_USE = "in_use", _("in use")
+        RETIRED = "retired", _("retired")
+
+    audience = models.CharField(_("for"), max_length=10, choices=[("adult", _("adults")), ("child", _("children"))])
+    exploitation = models.CharField(
+        _("exploitation"),
+        max_length=10,
+        choices=[("labour", _("labour exploitation")), ("sexual", _("sexual exploitation"))],
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ILO)
+    name = models.CharField(_("name"), max_length=200)
+    label = models.CharField(_("version label"), max_length=200)
+    source_title = models.CharField(_("source: title"), max_length=300)
+    source_publisher = models.CharField(_("source: publisher"), max_length=200, blank=True)
+    source_year = models.PositiveSmallIntegerField(
+        _("source: year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    source_pages = models.CharField(_("source: pages"), max_length=50, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Indicators per dimension as the source itself states them ({} when the source gives no count).
+    expected_counts = models.JSONField(_("counts stated by the source"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    loaded_at = models.DateTimeField(_("loaded on"), default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired on"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified against the source on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+        ordering = ["audience", "exploitation", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "exploitation"], condition=models.Q(status="in_use"), name="catalogue_one_in_use"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.label}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def source(self) -> str:
+        """The citation, for people to read."""
+        parts = [self.source_title, self.source_publisher, str(self.source_year or ""), self.source_pages]
+        return ", ".join(p for p in parts if p)
+
+
 class Indicator(models.Model):
-    """One operational indicator of the ILO/EU lists (2009): data, editable by admins."""
+    """One indicator of one catalogue version: data the service loads, never edited once published."""
 
     class Audience(models.TextChoices):
         ADULT = "adult", _("adults")
@@ -44,7 +119,10 @@ class Indicator(models.Model):
         MEDIUM = "medium", _("medium")
         WEAK = "weak", _("weak")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    version = models.ForeignKey(
+        CatalogueVersion, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("catalogue version")
+    )
+    code = models.SlugField(_("code"), max_length=40)
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
     exploitation = models.CharField(_("exploitation"), max_length=10, choices=Exploitation.choices)
     dimension = models.CharField(_("dimension"), max_length=30, choices=Dimension.choices)
@@ -53,12 +131,18 @@ class Indicator(models.Model):
     text_it = models.CharField(_("text (Italian)"), max_length=300)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # Verification: ticked when this row was checked against the source (not part of the indicator's content).
+    checked = models.BooleanField(_("checked against the source"), default=False)
 
     class Meta:
         verbose_name = _("trafficking indicator")
         verbose_name_plural = _("trafficking indicators")
         ordering = ["audience", "exploitation", "position"]
-        indexes = [models.Index(fields=["audience", "exploitation", "active", "position"], name="indicator_list")]
+        indexes = [
+            models.Index(fields=["audience", "exploitation", "active", "position"], name="indicator_list"),
+            models.Index(fields=["version", "position"], name="indicator_version_position"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="indicator_code_per_version")]
 
     def __str__(self) -> str:
         return self.text
@@ -66,6 +150,31 @@ class Indicator(models.Model):
     @property
     def text(self) -> str:
         return self.text_it if (translation.get_language() or "it").startswith("it") else self.text_en
+
+
+class Mediator(models.Model):
+    """A cultural mediator or interpreter the service works with: reference data kept by admins, chosen in
+    interviews. Deactivated, never deleted, once an interview names her."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+
+    name = models.CharField(_("name"), max_length=150)
+    languages = models.CharField(_("languages"), max_length=200, help_text=_("Separated by commas."))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    body = models.ForeignKey(
+        PartnerBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner body")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("cultural mediator")
+        verbose_name_plural = _("cultural mediators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.languages})"
 
 
 class Interview(models.Model):
@@ -100,6 +209,14 @@ class Interview(models.Model):
     operators_present = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("operators present")
     )
+    mediator = models.ForeignKey(
+        Mediator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        verbose_name=_("cultural mediator (from the list)"),
+    )
     mediator_name = models.CharField(_("cultural mediator or interpreter"), max_length=150, blank=True)
     mediator_body = models.ForeignKey(
         PartnerBody,
@@ -114,6 +231,9 @@ class Interview(models.Model):
     language = models.CharField(_("language of the interview"), max_length=100, blank=True)
     interviewer_same_sex = models.BooleanField(_("interviewer of the same sex as the person"), null=True, blank=True)
     interpreter_same_sex = models.BooleanField(_("interpreter of the same sex as the person"), null=True, blank=True)
+    same_sex_override_reason = models.CharField(
+        _("why the same-sex answer differs from the one computed"), max_length=300, blank=True
+    )
     personal_history = EncryptedTextField(_("personal history"), blank=True)
     exploitation_forms = models.ManyToManyField(
         ExploitationForm, blank=True, related_name="interviews", verbose_name=_("forms of exploitation emerging")
@@ -212,6 +332,30 @@ class IndicatorAnswer(models.Model):
     @property
     def is_present(self) -> bool:
         return self.answer in self.PRESENT
+
+
+class InterviewList(models.Model):
+    """The catalogue version an interview used for one list it needed.
+
+    ``needed`` is the exploitation whose list the interview called for; when it differs from the version's own
+    list, the version was used as a substitute (the needed list was not loaded) and everything says so.
+    """
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="lists")
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="+")
+    needed = models.CharField(_("list needed"), max_length=10, choices=Indicator.Exploitation.choices)
+
+    class Meta:
+        verbose_name = _("list used in an interview")
+        verbose_name_plural = _("lists used in interviews")
+        constraints = [models.UniqueConstraint(fields=["interview", "needed"], name="interview_list_needed_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.interview_id}: {self.needed} → {self.version_id}"
+
+    @property
+    def substitute(self) -> bool:
+        return self.needed != self.version.exploitation
 
 
 class Report(models.Model):

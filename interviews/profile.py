@@ -4,6 +4,7 @@ for a person, and the indicator profile of an interview's answers (decision supp
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from referrals.models import Referral
 
 from . import indicators
-from .models import Indicator, Interview
+from .models import CatalogueVersion, Indicator, Interview
 
 LIST_LABELS = {
     (Indicator.Audience.ADULT, Indicator.Exploitation.LABOUR): _("Adults, labour exploitation"),
@@ -26,10 +27,16 @@ class ListProfile:
     audience: str
     exploitation: str
     profile: indicators.Profile
+    version: CatalogueVersion | None = None
+    substitute: bool = False  # used for a list that was not loaded (the sexual-exploitation list)
 
     @property
     def label(self):
         return LIST_LABELS[(self.audience, self.exploitation)]
+
+    @property
+    def verified(self) -> bool:
+        return self.version is None or self.version.is_verified
 
 
 def lists_for(*, referral: Referral, interview: Interview | None = None) -> list[tuple[str, str]]:
@@ -40,18 +47,29 @@ def lists_for(*, referral: Referral, interview: Interview | None = None) -> list
     return indicators.lists_to_show(minor=referral.person.presumed_minor, exploitation_codes=codes)
 
 
-def profiles_for(answers) -> list[ListProfile]:
-    """One profile per list that has answers, computed on the indicators observed or reported."""
-    present: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+def profiles_for(answers, *, substituted: Iterable[int] = ()) -> list[ListProfile]:
+    """One profile per catalogue version that has answers, computed on the indicators observed or reported.
+
+    ``answers`` should come with ``indicator__version``; ``substituted`` holds the ids of versions the interview
+    used in place of a list that was not loaded (``InterviewList.substitute``).
+    """
+    substituted = set(substituted)
+    present: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)
+    versions: dict[int, CatalogueVersion] = {}
     for answer in answers:
         ind = answer.indicator
-        key = (ind.audience, ind.exploitation)
+        key = (ind.audience, ind.exploitation, ind.version_id)
+        versions[ind.version_id] = ind.version
         present.setdefault(key, [])
         if answer.is_present:
             present[key].append((ind.dimension, ind.strength))
     return [
         ListProfile(
-            audience, exploitation, indicators.indicator_profile(items, child=audience == Indicator.Audience.CHILD)
+            audience,
+            exploitation,
+            indicators.indicator_profile(items, child=audience == Indicator.Audience.CHILD),
+            version=versions[version_id],
+            substitute=version_id in substituted,
         )
-        for (audience, exploitation), items in sorted(present.items())
+        for (audience, exploitation, version_id), items in sorted(present.items())
     ]

@@ -22,9 +22,9 @@ from ceis.audit.services import acting_as
 from ceis.consent.models import Disclosure
 from ceis.consent.selectors import may_share, purpose_for
 from ceis.consent.services import SharingRefused, share_guard
-from referrals.models import Referral
+from referrals.models import ExploitationForm, Referral
 
-from .models import IndicatorAnswer, Interview, Report
+from .models import IndicatorAnswer, Interview, InterviewList, Report
 from .profile import ListProfile, profiles_for
 
 SENT_IN_FUTURE = _("The date it was sent cannot be in the future.")
@@ -67,6 +67,7 @@ class ReportContents:
     identity: Identity | None = None
     outcome: str | None = None
     exploitation_forms: list | None = None
+    forms_from_interviews: bool = False  # False: none emerged yet, the forms suspected at referral are shown
     interview_dates: list[datetime.datetime] | None = None
     profiles: list[ListProfile] | None = None
     opinion: str | None = None
@@ -87,7 +88,10 @@ def report_contents(report: Report) -> ReportContents:
     if report.include_outcome:
         contents.outcome = referral.get_outcome_display() if referral.outcome else ""
     if report.include_forms:
-        contents.exploitation_forms = [str(f) for f in referral.exploitation_forms.all()]
+        emerged = ExploitationForm.objects.filter(interviews__in=_completed_interviews(referral)).distinct()
+        forms = [str(f) for f in emerged]
+        contents.forms_from_interviews = bool(forms)
+        contents.exploitation_forms = forms or [str(f) for f in referral.exploitation_forms.all()]
     if report.include_interviews:
         contents.interview_dates = list(
             _completed_interviews(referral).exclude(held_at=None).order_by("held_at").values_list("held_at", flat=True)
@@ -105,10 +109,12 @@ def _completed_interviews(referral: Referral):
 
 def _indicator_profiles(referral: Referral) -> list[ListProfile]:
     """The profile, per ILO list, of the indicators observed or reported in the completed interviews."""
+    interviews = _completed_interviews(referral)
     answers = IndicatorAnswer.objects.filter(
-        interview__in=_completed_interviews(referral), answer__in=IndicatorAnswer.PRESENT
-    ).select_related("indicator")
-    return profiles_for(answers)
+        interview__in=interviews, answer__in=IndicatorAnswer.PRESENT
+    ).select_related("indicator__version")
+    used = InterviewList.objects.filter(interview__in=interviews).select_related("version")
+    return profiles_for(answers, substituted={r.version_id for r in used if r.substitute})
 
 
 def report_refusal(report: Report) -> SharingRefused | None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from ceis.audit.services import acting_as
 from referrals.models import Referral
 from referrals.services import referral_advance
 
 from . import indicators
-from .models import Indicator, IndicatorAnswer, Interview
+from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList
 
 
 def _next_number(referral: Referral) -> int:
@@ -30,11 +32,14 @@ def _advance(interview: Interview, by) -> None:
 
 
 @transaction.atomic
-def interview_save(*, form, by, answers: Mapping[int, tuple[str, str]] | None = None) -> Interview:
+def interview_save(
+    *, form, by, answers: Mapping[int, tuple[str, str]] | None = None, lists: Iterable[Any] = ()
+) -> Interview:
     """Save a validated interview form (new or existing) and its indicator answers.
 
     Scheduling an interview moves the referral to "interview scheduled", holding one to "in assessment".
-    ``answers`` maps indicator id -> (answer, note).
+    ``answers`` maps indicator id -> (answer, note); ``lists`` are the ``catalogues.ListInUse`` the form showed:
+    the interview records the version used for each list it needed (kept once recorded).
     """
     with acting_as(by):
         interview = form.save(commit=False)
@@ -43,6 +48,10 @@ def interview_save(*, form, by, answers: Mapping[int, tuple[str, str]] | None = 
             interview.created_by = by
         interview.save()
         form.save_m2m()
+        for item in lists:
+            InterviewList.objects.get_or_create(
+                interview=interview, needed=item.needed, defaults={"version": item.version}
+            )
         if answers is not None:
             _save_answers(interview, answers)
         _advance(interview, by)
@@ -69,6 +78,10 @@ def _save_answers(interview: Interview, answers: Mapping[int, tuple[str, str]]) 
         row.save()
 
 
+NO_DRAFT = _("This list has no draft version: start a correction of the version in use, or import a new one.")
+PUBLISHED = _("This indicator belongs to a published version and is never edited in place: start a correction.")
+
+
 # The indicator catalogue (admins): fields each service may set, and the code of each dimension.
 EDITABLE_FIELDS = ("text_en", "text_it", "strength", "position", "active")
 NEW_FIELDS = ("audience", "exploitation", "dimension", "strength", "text_en", "text_it", "position")
@@ -88,11 +101,11 @@ def _check_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
 
 
-def _next_indicator_number(audience: str, exploitation: str, dimension: str) -> int:
-    prefix = f"{audience}-{exploitation}-{ABBREVIATIONS[dimension]}-"
+def _next_indicator_number(version: CatalogueVersion, dimension: str) -> int:
+    prefix = f"{version.audience}-{version.exploitation}-{ABBREVIATIONS[dimension]}-"
     numbers = [
         int(code.removeprefix(prefix))
-        for code in Indicator.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        for code in version.indicators.filter(code__startswith=prefix).values_list("code", flat=True)
         if code.removeprefix(prefix).isdigit()
     ]
     return max(numbers, default=0) + 1
@@ -100,19 +113,28 @@ def _next_indicator_number(audience: str, exploitation: str, dimension: str) -> 
 
 @transaction.atomic
 def indicator_create(*, data: Mapping[str, Any], by) -> Indicator:
-    """Add an indicator to a list. Its code continues the numbering of its dimension; without a position it
-    goes at the end of its dimension."""
+    """Add an indicator to the draft version of its list. Its code continues the numbering of its dimension;
+    without a position it goes at the end of its dimension. A list with no draft refuses: published versions
+    are never edited in place."""
     _check_fields(data, NEW_FIELDS)
     indicator = Indicator(active=True, **{k: v for k, v in data.items() if k != "position"})
-    indicator.full_clean(exclude=["code", "position"])  # a clear error for an unknown list or dimension
-    number = _next_indicator_number(indicator.audience, indicator.exploitation, indicator.dimension)
+    indicator.full_clean(exclude=["code", "position", "version"])  # a clear error for an unknown list or dimension
+    draft = (
+        CatalogueVersion.objects.filter(
+            audience=indicator.audience, exploitation=indicator.exploitation, status=CatalogueVersion.Status.DRAFT
+        )
+        .order_by("-loaded_at", "-pk")
+        .first()
+    )
+    if draft is None:
+        raise ValidationError(NO_DRAFT)
+    indicator.version = draft
+    number = _next_indicator_number(draft, indicator.dimension)
     indicator.code = f"{indicator.audience}-{indicator.exploitation}-{ABBREVIATIONS[indicator.dimension]}-{number:02d}"
     position = data.get("position")
     if position is None:
         last = (
-            Indicator.objects.filter(
-                audience=indicator.audience, exploitation=indicator.exploitation, dimension=indicator.dimension
-            )
+            draft.indicators.filter(dimension=indicator.dimension)
             .order_by("-position")
             .values_list("position", flat=True)
             .first()
@@ -129,6 +151,8 @@ def indicator_create(*, data: Mapping[str, Any], by) -> Indicator:
 def indicator_update(*, indicator: Indicator, data: Mapping[str, Any], by) -> Indicator:
     """Change an indicator's texts, strength, position or active flag; its list, dimension and code stay."""
     _check_fields(data, EDITABLE_FIELDS)
+    if not indicator.version.is_draft:
+        raise ValidationError(PUBLISHED)
     for field, value in data.items():
         setattr(indicator, field, value)
     indicator.full_clean()

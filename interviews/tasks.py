@@ -18,7 +18,7 @@ from .models import Interview
 
 @shared_task(ignore_result=True)
 def send_interview_reminders() -> int:
-    """Remind the assigned operators (and those present) of each interview scheduled for tomorrow, once."""
+    """Remind the assigned operators (and those present) of each interview, or next appointment, tomorrow, once."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     interviews = list(
@@ -31,9 +31,19 @@ def send_interview_reminders() -> int:
         .select_related("referral__person")
         .prefetch_related("operators_present")
     )
-    assigned = access.assignees([i.referral for i in interviews])
+    # Next appointments set in a held interview (draft or completed) are reminded the same way.
+    appointments = list(
+        access.without_restricted(Interview)
+        .filter(next_appointment__gte=start, next_appointment__lt=start + datetime.timedelta(days=1))
+        .exclude(status=Interview.Status.SCHEDULED)
+        .select_related("referral__person")
+        .prefetch_related("operators_present")
+    )
+    assigned = access.assignees([i.referral for i in interviews + appointments])
     written = 0
-    for interview in interviews:
+    due = [(i, f"interview:{i.pk}:{i.scheduled_at:%Y-%m-%dT%H:%M}") for i in interviews]
+    due += [(i, f"appointment:{i.pk}:{i.next_appointment:%Y-%m-%dT%H:%M}") for i in appointments]
+    for interview, event_key in due:
         recipients = {u for u in assigned.get(interview.referral_id, []) if u.is_active}
         recipients |= {u for u in interview.operators_present.all() if u.is_active}
         for user in recipients:
@@ -43,7 +53,7 @@ def send_interview_reminders() -> int:
                     kind=Notification.Kind.INTERVIEW_REMINDER,
                     label=interview.referral.person.case_code,
                     path=reverse("interviews:detail", args=[interview.pk]),
-                    event_key=f"interview:{interview.pk}:{interview.scheduled_at:%Y-%m-%dT%H:%M}",
+                    event_key=event_key,
                 )
             written += created is not None
     return written

@@ -11,9 +11,11 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
+from ceis.service.selectors import service_settings
+from ceis.service.services import service_settings_update
 from referrals.models import Referral
 
-from . import profile, selectors, services
+from . import catalogues, profile, selectors, services
 from .forms import IndicatorAnswersForm, InterviewForm, ScheduleForm, indicators_for
 from .models import Interview
 
@@ -59,12 +61,14 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
     action = InterviewForm.COMPLETE if request.POST.get("action") == InterviewForm.COMPLETE else InterviewForm.DRAFT
     data = request.POST or None
     form = InterviewForm(data, instance=interview, user=request.user, referral=referral, action=action)
-    lists = profile.lists_for(referral=referral, interview=interview)
+    lists = catalogues.resolve(referral=referral, interview=interview)
     answers = {a.indicator_id: a for a in interview.answers.all()} if interview else {}
-    indicator_form = IndicatorAnswersForm(data, indicators=indicators_for(lists), answers=answers)
-    present_lists = {(i.audience, i.exploitation) for i in indicator_form.indicators}
+    versions = catalogues.versions_of(lists)
+    indicator_form = IndicatorAnswersForm(data, indicators=indicators_for(versions), answers=answers)
     if request.method == "POST" and form.is_valid() and indicator_form.is_valid():
-        saved = services.interview_save(form=form, by=request.user, answers=indicator_form.answers())
+        saved = services.interview_save(
+            form=form, by=request.user, answers=indicator_form.answers(), lists=[x for x in lists if x.version]
+        )
         if saved.status == Interview.Status.COMPLETED:
             messages.success(request, _("Interview %(n)s completed.") % {"n": saved.number})
         else:
@@ -81,8 +85,11 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
         {
             "form": form,
             "indicator_form": indicator_form,
-            "lists": [profile.LIST_LABELS[key] for key in lists],
-            "missing_lists": [key for key in lists if key not in present_lists],
+            "lists": lists,
+            "versions": versions,
+            "substituted": [x for x in lists if x.substitute],
+            "substitute_line": catalogues.SUBSTITUTE_LINE,
+            "missing_lists": [x for x in lists if x.missing],
             "referral": referral,
             "interview": interview,
         },
@@ -117,7 +124,9 @@ def detail(request, pk: int):
             "interview": interview,
             "referral": interview.referral,
             "answers": answers,
-            "profiles": profile.profiles_for(interview.answers.all()),
+            "profiles": profile.profiles_for(
+                interview.answers.all(), substituted={r.version_id for r in interview.lists.all() if r.substitute}
+            ),
             "can_change": access.can_change(request.user, interview.referral),
         },
     )
@@ -142,8 +151,30 @@ def interview_list(request):
 @role_required(*CASE_ROLES)
 def agenda(request):
     mine = not (request.user.is_coordinator and request.GET.get("all") == "1")
+    entries, drafts = selectors.agenda_entries(request.user, mine=mine)
     return render(
         request,
         "interviews/agenda.html",
-        {"interviews": selectors.agenda_for(request.user, mine=mine), "mine": mine},
+        {
+            "interviews": selectors.agenda_for(request.user, mine=mine),
+            "entries": entries,
+            "drafts": drafts,
+            "mine": mine,
+        },
     )
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def substitution(request):
+    """Coordinators decide whether a missing list is replaced by the labour list (audited service setting)."""
+    row = service_settings()
+    if request.method == "POST":
+        enabled = request.POST.get("catalogue_substitution") == "on"
+        service_settings_update(by=request.user, catalogue_substitution=enabled)
+        if enabled:
+            messages.success(request, _("Missing lists are now replaced by the labour list, labelled as such."))
+        else:
+            messages.success(request, _("Missing lists are no longer replaced: the form says which list is missing."))
+        return redirect("interviews:substitution")
+    return render(request, "interviews/substitution.html", {"enabled": row.catalogue_substitution})

@@ -39,6 +39,7 @@ SCRUBS: list[Scrub] = [
             "next_steps": PLACEHOLDER,
             "place": "",
             "mediator_name": "",
+            "same_sex_override_reason": "",
         },
     ),
     Scrub("interviews.IndicatorAnswer", "interview__referral__person", {"note": PLACEHOLDER}),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -29,7 +28,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ceis import access
-from .timeline import TimelineItem
 
 from .models import (
     Accommodation,
@@ -42,6 +40,7 @@ from .models import (
     ResidencePermit,
     Training,
 )
+from .timeline import TimelineItem
 
 PERMIT_DUE_DAYS = 60
 DIARY_QUIET_DAYS = 30
@@ -101,8 +100,6 @@ def pathways_for(user, *, mine: bool) -> QuerySet[ProtectionPathway]:
 
 
 # --- the timeline ------------------------------------------------------------------------------------
-
-
 
 
 def _d(value: datetime.date | None) -> str:

@@ -45,7 +45,7 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     Every key is a string (JSON), an unrecorded value is "".
     """
     from groups.models import GroupSession
-    from interviews.models import Interview
+    from interviews.figures import completed_interviews
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
     from referrals.models import Person, Referral
 
@@ -62,9 +62,7 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     )
 
     # 1. Interviews completed in the period (index on held_at).
-    interviews_held = Interview.objects.filter(
-        status=Interview.Status.COMPLETED, held_at__gte=low, held_at__lt=high
-    ).count()
+    interviews_held, interviews_substituted = completed_interviews(low, high)  # and those with a substitute list
 
     # 2. Group sessions by host centre, with the people reached (each attendance row joins one session).
     session_groups = list(
@@ -138,6 +136,7 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     return _keyed(
         {
             "interviews_held": interviews_held,
+            "interviews_substituted": interviews_substituted,
             "sessions": sum(g["n"] for g in session_groups),
             "reached": sum(g["reached"] or 0 for g in session_groups),
             "sessions_by_host": {g["host_centre__name"]: g["n"] for g in session_groups},

@@ -231,6 +231,11 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                 "title": _("Interviews and group sessions"),
                 "figures": [
                     _figure("interviews", _("Interviews held"), counts["interviews_held"]),
+                    _figure(
+                        "interviews_substituted",
+                        _("of which assessed with a substitute indicator list"),
+                        counts.get("interviews_substituted"),  # absent from snapshots taken before it was counted
+                    ),
                     _figure("sessions", _("Group sessions"), counts["sessions"]),
                     _figure("reached", _("People reached by group sessions"), counts["reached"]),
                 ],

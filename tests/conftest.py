@@ -39,7 +39,7 @@ def _fast_and_clean(settings):
 _SEEDS = (
     ("ceis.partners.migrations.0002_seed_local_network", "seed"),
     ("referrals.migrations.0002_seed_exploitation_forms", "seed"),
-    ("interviews.migrations.0002_indicator_catalogue", "load"),
+    ("interviews.migrations.0007_labour_lists_become_version_1", "seed"),  # 0002's lists, as version 1
     ("groups.migrations.0002_reference_data", "seed"),
     ("privacy.migrations.0002_seed_retention_rules", "seed"),
     ("ceis.consent.migrations.0002_information_notices", "seed"),

@@ -63,7 +63,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["username", "first_name", "last_name", "email", "language"]
+        fields = ["username", "first_name", "last_name", "email", "language", "sex"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

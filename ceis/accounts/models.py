@@ -11,6 +11,11 @@ from . import roles
 
 class User(AbstractUser):
     language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES, default="it")
+    # Where known: interviews compare it with the person's gender (the asylum guidelines ask for an interviewer of
+    # the person's sex).
+    sex = models.CharField(
+        _("sex"), max_length=10, blank=True, choices=[("female", _("female")), ("male", _("male"))], default=""
+    )
     # Bumped to end every session of the account at once (logout, deactivation): it is part of the session hash.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 

@@ -68,5 +68,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "materials.add_language",
         "materials.change_language",
         "materials.view_language",
+        "interviews.add_mediator",
+        "interviews.change_mediator",
+        "interviews.view_mediator",
     ),
 }

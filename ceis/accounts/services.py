@@ -27,12 +27,20 @@ def _queue_set_password_link(user) -> None:
 
 
 @transaction.atomic
-def user_create(*, username: str, first_name: str, last_name: str, email: str, language: str, role: str, by) -> User:
+def user_create(
+    *, username: str, first_name: str, last_name: str, email: str, language: str, role: str, by, sex: str = ""
+) -> User:
     """A new account with no password: an e-mail brings its owner a one-time link to choose one."""
     if role not in roles.ALL:
         raise ValidationError(_("Unknown role."))
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email, language=language, is_active=True
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        language=language,
+        sex=sex,
+        is_active=True,
     )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -43,13 +51,17 @@ def user_create(*, username: str, first_name: str, last_name: str, email: str, l
 
 
 @transaction.atomic
-def user_update(*, user, first_name: str, last_name: str, email: str, language: str, role: str, by) -> User:
+def user_update(
+    *, user, first_name: str, last_name: str, email: str, language: str, role: str, by, sex: str | None = None
+) -> User:
     if role not in roles.ALL:
         raise ValidationError(_("Unknown role."))
     if user.pk == by.pk and role != roles.ADMIN and not by.is_superuser:
         raise ValidationError(_("You cannot take the admin role away from your own account."))
     user.first_name, user.last_name, user.email, user.language = first_name, last_name, email, language
-    user.save(update_fields=["first_name", "last_name", "email", "language"])
+    if sex is not None:
+        user.sex = sex
+    user.save(update_fields=["first_name", "last_name", "email", "language", "sex"])
     user.groups.set([Group.objects.get(name=role)])
     user.__dict__.pop("_role_cache", None)
     return user

@@ -31,7 +31,7 @@ def user_list(request):
 
 
 def _save(request, form, user=None):
-    data = {k: form.cleaned_data[k] for k in ("first_name", "last_name", "email", "language", "role")}
+    data = {k: form.cleaned_data[k] for k in ("first_name", "last_name", "email", "language", "role", "sex")}
     try:
         if user is None:
             return services.user_create(username=form.cleaned_data["username"], by=request.user, **data)

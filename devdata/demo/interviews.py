@@ -8,7 +8,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from ceis import access
-from interviews.models import Indicator, IndicatorAnswer, Interview
+from interviews import catalogues
+from interviews.models import Indicator, IndicatorAnswer, Interview, InterviewList
 from referrals.models import Referral
 from referrals.services import referral_advance
 from referrals.signals import demo_seeded
@@ -30,7 +31,14 @@ def seed_demo_interviews(sender, users, **kwargs):
             personal_history="Racconto fittizio per la demo: nessuna persona reale.",
             assessment="Valutazione fittizia per la demo.",
         )
-        found = Indicator.objects.filter(audience="adult", exploitation="labour", active=True)
+        # The lists it needs, as the form would use them: a sexual-exploitation referral is assessed with the
+        # labour list, labelled as a substitute (no sexual list is shipped, and none is ever invented).
+        for item in catalogues.resolve(referral=mine[0]):
+            if item.version is not None:
+                InterviewList.objects.get_or_create(
+                    interview=done, needed=item.needed, defaults={"version": item.version}
+                )
+        found = Indicator.objects.filter(audience="adult", exploitation="labour", active=True, version__status="in_use")
         for dimension, strength in (("deceptive_recruitment", "strong"), ("exploitation", "medium")):
             for indicator in found.filter(dimension=dimension, strength=strength).order_by("position")[:2]:
                 IndicatorAnswer.objects.create(interview=done, indicator=indicator, answer="reported")

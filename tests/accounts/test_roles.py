@@ -26,6 +26,8 @@ def test_the_migrations_and_the_roles_module_agree():
     granted = {k: set(v) for k, v in importlib.import_module("ceis.accounts.migrations.0002_roles").PERMISSIONS.items()}
     later = importlib.import_module("ceis.accounts.migrations.0003_indicator_admin_perms")
     granted[roles.ADMIN] |= {f"interviews.{p}" for p in later.PERMS}
+    mediators = importlib.import_module("ceis.accounts.migrations.0009_mediator_admin_perms")
+    granted[roles.ADMIN] |= {f"interviews.{p}" for p in mediators.PERMS}
     for name in ("0004_group_session_perms", "0005_pathway_perms", "0006_caseload_perms"):
         for role, perms in importlib.import_module(f"ceis.accounts.migrations.{name}").GRANTS.items():
             granted[role] |= set(perms)

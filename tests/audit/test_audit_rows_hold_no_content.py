@@ -67,7 +67,7 @@ def _builders(operator):
     from django.contrib.contenttypes.models import ContentType
 
     from ceis.consent import models as c
-    from interviews.models import Indicator, IndicatorAnswer, Report
+    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, InterviewList, Mediator, Report
     from materials.models import Language
     from privacy import models as v
     from protection import models as p
@@ -89,7 +89,18 @@ def _builders(operator):
             **t,
         ),
         "interviews.Report": lambda t: Report.objects.create(referral=referral, recipient=referral.referring_body, **t),
+        "interviews.Mediator": lambda t: Mediator.objects.create(**t),
+        "interviews.CatalogueVersion": lambda t: CatalogueVersion.objects.create(
+            audience="child", exploitation="sexual", **{"name": "-", "label": "-", "source_title": "-", **t}
+        ),
+        "interviews.InterviewList": lambda t: InterviewList.objects.create(
+            interview=factories.InterviewFactory(referral=referral),
+            version=CatalogueVersion.objects.order_by("pk").first(),
+            needed="sexual",
+            **t,
+        ),
         "interviews.Indicator": lambda t: Indicator.objects.create(
+            version=CatalogueVersion.objects.order_by("pk").first(),
             code=f"test-{next(_counter)}",
             audience="adult",
             exploitation="labour",

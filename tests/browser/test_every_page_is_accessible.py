@@ -151,6 +151,7 @@ CASE_SCREENS = [
 
 COORDINATOR_SCREENS = [
     Screen("all referrals", lambda w: "/referrals/all/"),
+    Screen("substitute indicator lists", lambda w: "/interviews/substitute-lists/"),
     Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
     Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
     Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
@@ -221,6 +222,11 @@ ADMIN_SCREENS = [
     Screen("indicator catalogue", lambda w: "/interviews/catalogue/"),
     Screen("indicator form", lambda w: "/interviews/catalogue/new/"),
     Screen("indicator edit", lambda w: f"/interviews/catalogue/{w['indicator'].pk}/edit/"),
+    Screen("indicator list versions", lambda w: "/interviews/catalogue/versions/"),
+    Screen("mediators", lambda w: "/interviews/mediators/"),
+    Screen("mediator form", lambda w: "/interviews/mediators/new/"),
+    Screen("indicator list import", lambda w: "/interviews/catalogue/versions/import/"),
+    Screen("indicator list version in use", lambda w: f"/interviews/catalogue/versions/{w['catalogue_version'].pk}/"),
     Screen("notifications", lambda w: "/notifications/"),
     Screen("audit log", lambda w: "/audit/"),
     Screen("audit log, errors", lambda w: "/audit/?record=5&start=2026-02-01&end=2026-01-01"),
@@ -396,6 +402,7 @@ def _records(operator, coordinator) -> dict:
         "pathway": pathway,
         "service": service,
         "indicator": indicators[0],
+        "catalogue_version": indicators[0].version,
         **parts,
     }
 

@@ -43,6 +43,15 @@ NOT_PAGES = {
     "privacy:candidate_exclude": "POST",
     "users:unlock": "POST",
     "two_factor:qr": "an SVG image, shown on the setup page's QR code step",
+    "catalogue:template": "a CSV or XLSX file",
+    "interviews:mediator_edit": "same template and form as interviews:mediator_create",
+    "catalogue:export": "a CSV or XLSX file",
+    "catalogue:publish": "POST",
+    "catalogue:retire": "POST",
+    "catalogue:correct": "POST",
+    "catalogue:discard": "POST",
+    "catalogue:check": "POST",
+    "catalogue:verify": "POST",
 }
 
 

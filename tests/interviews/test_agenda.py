@@ -79,3 +79,17 @@ def test_the_interviews_of_a_referral_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = op_client.get(reverse("interviews:for_referral", args=[referral.pk]))
     assert len(response.context["interviews"]) == rows
+
+
+def test_the_next_appointment_and_held_drafts_are_on_the_agenda(op_client, operator):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    held = timezone.now() - datetime.timedelta(days=1)
+    appointment = timezone.now() + datetime.timedelta(days=3)
+    completed = factories.InterviewFactory(
+        referral=referral, status="completed", held_at=held, duration_minutes=60, next_appointment=appointment
+    )
+    draft = factories.InterviewFactory(referral=referral, status="draft", held_at=held)
+    response = op_client.get(AGENDA)
+    assert [(e.kind, e.interview.pk) for e in response.context["entries"]] == [("appointment", completed.pk)]
+    assert [i.pk for i in response.context["drafts"]] == [draft.pk]
+    assert 'data-kind="appointment"' in response.text and 'id="agenda-drafts"' in response.text

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from interviews import catalogue_views as services
-from interviews.models import Indicator
+from interviews.models import CatalogueVersion, Indicator
+from interviews.versions import services as version_services
 from tests import factories
 from tests.partners.helpers import assert_clean_markup
 
@@ -32,8 +33,15 @@ def admin_client(admin_user):
 
 
 @pytest.fixture
-def indicator(db):
-    return Indicator.objects.get(code="adult-labour-dr-01")
+def draft(admin_user):
+    """A draft correction of the adult labour list: only a draft is edited in place."""
+    in_use = CatalogueVersion.objects.get(audience="adult", exploitation="labour", status="in_use")
+    return version_services.version_start_correction(version=in_use, by=admin_user)
+
+
+@pytest.fixture
+def indicator(draft):
+    return draft.indicators.get(code="adult-labour-dr-01")
 
 
 def edit_url(indicator) -> str:
@@ -102,7 +110,8 @@ def test_it_says_so_when_a_list_is_empty(admin_client):
     assert "No indicators match." in response.text
 
 
-def test_it_filters_by_status(admin_client, indicator):
+def test_it_filters_by_status(admin_client):
+    indicator = Indicator.objects.get(code="adult-labour-dr-01")
     Indicator.objects.filter(pk=indicator.pk).update(active=False)
     assert codes(admin_client.get(LIST, {"status": "inactive"})) == ["adult-labour-dr-01"]
     assert "adult-labour-dr-01" not in codes(admin_client.get(LIST, {"status": "active"}))
@@ -215,33 +224,54 @@ def test_it_answers_404_for_an_unknown_indicator(admin_client):
 # -- Adding -----------------------------------------------------------------------------------------------
 
 
-def test_it_shows_the_new_indicator_form(admin_client):
+def test_it_shows_the_new_indicator_form(admin_client, draft):
     response = admin_client.get(CREATE)
     assert response.status_code == 200
     assert_clean_markup(response.text)
 
 
-def test_it_adds_an_indicator_at_the_end_of_its_dimension(admin_client):
+def test_it_adds_an_indicator_at_the_end_of_its_dimension(admin_client, draft):
     response = admin_client.post(CREATE, new())
     added = Indicator.objects.get(code="adult-labour-ex-10")
+    assert added.version == draft
     assert response.url == f"{LIST}?list=adult-labour&dimension=exploitation#indicator-{added.pk}"
     assert (added.strength, added.text_en, added.active) == ("medium", "Forced to pay for tools and equipment", True)
-    assert added.position == Indicator.objects.get(code="adult-labour-ex-09").position + 1
+    assert added.position == draft.indicators.get(code="adult-labour-ex-09").position + 1
+
+
+def test_it_refuses_to_add_to_a_list_without_a_draft(admin_client):
+    before = Indicator.objects.count()
+    response = admin_client.post(CREATE, new())
+    assert response.status_code == 200
+    assert "This list has no draft version" in response.text
+    assert Indicator.objects.count() == before
+
+
+def test_it_never_edits_a_published_indicator_in_place(admin_client):
+    published = Indicator.objects.get(code="adult-labour-dr-01")
+    response = admin_client.post(edit_url(published), posted(published, strength="weak"), follow=True)
+    assert "never edited in place" in response.text
+    assert Indicator.objects.get(pk=published.pk).strength == "strong"
+    with pytest.raises(ValidationError):
+        services.indicator_update(indicator=published, data={"strength": "weak"}, by=None)
 
 
 def test_it_numbers_a_new_list_from_one(admin_client):
+    CatalogueVersion.objects.create(
+        audience="child", exploitation="sexual", name="SYNTHETIC", label="t", source_title="t"
+    )
     admin_client.post(CREATE, new(audience="child", exploitation="sexual", dimension="coercion_at_destination"))
     admin_client.post(CREATE, new(audience="child", exploitation="sexual", dimension="coercion_at_destination"))
     added = Indicator.objects.filter(audience="child", exploitation="sexual").order_by("position")
     assert [(i.code, i.position) for i in added] == [("child-sexual-cd-01", 501), ("child-sexual-cd-02", 502)]
 
 
-def test_it_keeps_a_position_given(admin_client):
+def test_it_keeps_a_position_given(admin_client, draft):
     admin_client.post(CREATE, new(position="105"))
     assert Indicator.objects.get(code="adult-labour-ex-10").position == 105
 
 
-def test_it_refuses_an_incomplete_indicator(admin_client):
+def test_it_refuses_an_incomplete_indicator(admin_client, draft):
     before = Indicator.objects.count()
     response = admin_client.post(CREATE, new(text_it="", dimension=""))
     assert response.status_code == 200
@@ -250,7 +280,7 @@ def test_it_refuses_an_incomplete_indicator(admin_client):
     assert Indicator.objects.count() == before
 
 
-def test_it_audits_the_addition(admin_client, admin_user):
+def test_it_audits_the_addition(admin_client, admin_user, draft):
     admin_client.post(CREATE, new())
     added = Indicator.objects.get(code="adult-labour-ex-10")
     assert LogEntry.objects.get_for_object(added).get(action=LogEntry.Action.CREATE).actor == admin_user
@@ -296,7 +326,7 @@ def test_it_needs_the_add_permission_to_add(db):
     assert 'id="add-indicator"' not in client.get(LIST).text
 
 
-def test_it_needs_the_change_permission_to_list_and_edit(db, indicator):
+def test_it_needs_the_change_permission_to_list_and_edit(indicator):
     client = _user_with("view_indicator", "add_indicator")
     assert client.get(LIST).status_code == 404
     assert client.post(edit_url(indicator), posted(indicator, strength="weak")).status_code == 404
@@ -318,8 +348,8 @@ def test_the_update_service_refuses_fields_that_must_not_change(admin_user, indi
         services.indicator_update(indicator=indicator, data={field: "x"}, by=admin_user)
 
 
-def test_the_create_service_continues_the_numbering_after_a_gap(admin_user):
-    Indicator.objects.filter(code="adult-labour-ex-05").update(code="adult-labour-ex-45")
+def test_the_create_service_continues_the_numbering_after_a_gap(admin_user, draft):
+    draft.indicators.filter(code="adult-labour-ex-05").update(code="adult-labour-ex-45")
     added = services.indicator_create(data={**new(), "position": None}, by=admin_user)
     assert added.code == "adult-labour-ex-46"
 

@@ -2,8 +2,9 @@
 human beings, Delphi survey, revised September 2009).
 
 The two sexual-exploitation lists could not be sourced when the catalogue was written (see the docstring of
-interviews/migrations/0002_indicator_catalogue.py): their tests are expected failures, strict, so that they
-turn red the day those lists are added and the expected counts below must be written from the brochure.
+interviews/migrations/0002_indicator_catalogue.py): none is shipped. The service loads them by import
+(tests/interviews/test_catalogue_versions.py imports complete synthetic lists). Migration 0007 makes the two
+labour lists version 1 of their lists, in use and NOT verified against the source.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from django.apps import apps
 
 from interviews import indicators as rule
-from interviews.models import Indicator
+from interviews.models import CatalogueVersion, Indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,7 @@ EXPECTED_STRENGTHS = {
     ("adult", "labour"): {"strong": 7, "medium": 53, "weak": 7},
     ("child", "labour"): {"strong": 15, "medium": 50},
 }
-NOT_SOURCED = pytest.mark.xfail(strict=True, reason="the sexual-exploitation lists are not in the catalogue yet")
-ALL_LISTS = [
-    ("adult", "labour"),
-    ("child", "labour"),
-    pytest.param(("adult", "sexual"), marks=NOT_SOURCED),
-    pytest.param(("child", "sexual"), marks=NOT_SOURCED),
-]
+ALL_LISTS = [("adult", "labour"), ("child", "labour")]
 
 
 def _list(key):
@@ -47,8 +42,24 @@ def _list(key):
     return Indicator.objects.filter(audience=audience, exploitation=exploitation)
 
 
+def test_no_sexual_exploitation_list_is_shipped():
+    assert not Indicator.objects.filter(exploitation="sexual").exists()
+    assert not CatalogueVersion.objects.filter(exploitation="sexual").exists()
+
+
 @pytest.mark.parametrize("key", ALL_LISTS)
-def test_each_of_the_four_lists_has_all_six_dimensions(key):
+def test_the_labour_lists_are_version_1_in_use_and_plainly_not_verified(key):
+    version = CatalogueVersion.objects.get(audience=key[0], exploitation=key[1])
+    assert version.status == "in_use"
+    assert version.verified_at is None and version.verified_by is None
+    assert "NOT verified against the source" in version.label
+    assert "WCMS_105023" in version.source_title and version.source_year == 2009
+    assert version.expected_counts == EXPECTED[key]
+    assert set(version.indicators.values_list("pk", flat=True)) == set(_list(key).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("key", ALL_LISTS)
+def test_each_labour_list_has_all_six_dimensions(key):
     assert set(_list(key).values_list("dimension", flat=True)) == set(rule.DIMENSIONS)
 
 
@@ -134,6 +145,9 @@ def test_the_data_migration_is_idempotent_and_restores_edited_rows():
 
 def test_the_reverse_removes_the_catalogue_codes_only():
     Indicator.objects.create(
+        version=CatalogueVersion.objects.create(
+            audience="adult", exploitation="sexual", name="SYNTHETIC", label="t", source_title="t"
+        ),
         code="adult-sexual-ex-01",
         audience="adult",
         exploitation="sexual",
@@ -144,8 +158,6 @@ def test_the_reverse_removes_the_catalogue_codes_only():
     )
     catalogue_migration.unload(apps, None)
     assert list(Indicator.objects.values_list("code", flat=True)) == ["adult-sexual-ex-01"]
-    catalogue_migration.load(apps, None)
-    assert Indicator.objects.count() == 67 + 65 + 1
 
 
 def test_the_migration_keeps_its_data_to_itself():

@@ -79,13 +79,17 @@ def test_the_form_shows_the_lists_that_fit_the_person(op_client, labour_referral
     assert 'id="missing-lists"' not in response.text
 
 
-def test_it_says_so_when_a_list_is_not_in_the_catalogue(op_client, operator):
+def test_it_says_so_when_a_list_is_not_loaded_and_substitution_is_off(op_client, operator):
+    from ceis.service.services import service_settings_update
+
+    service_settings_update(by=operator, catalogue_substitution=False)
     referral = factories.ReferralFactory(assigned_to=[operator])
     referral.exploitation_forms.set(ExploitationForm.objects.filter(code="sexual_street"))
-    Indicator.objects.filter(exploitation="sexual").delete()
     response = op_client.get(reverse("interviews:record", args=[referral.pk]))
-    assert response.context["missing_lists"] == [("adult", "sexual")]
+    assert [(x.audience, x.needed) for x in response.context["missing_lists"]] == [("adult", "sexual")]
     assert 'id="missing-lists"' in response.text
+    assert "An administrator loads a list" in response.text
+    assert "The indicator catalogue is empty" not in response.text
 
 
 def test_a_presumed_minor_gets_the_children_lists(op_client, operator):
@@ -163,7 +167,9 @@ def test_a_bad_indicator_answer_saves_nothing(op_client, labour_referral):
 
 def test_it_warns_when_interviewer_or_interpreter_is_of_another_sex(op_client, labour_referral):
     response = op_client.post(
-        reverse("interviews:record", args=[labour_referral.pk]), _data(interpreter_same_sex="false"), follow=True
+        reverse("interviews:record", args=[labour_referral.pk]),
+        _data(interpreter_same_sex="false", same_sex_override_reason="Mediatrice sostituita da un collega"),
+        follow=True,
     )
     assert 'id="sex-warning"' in response.text
 
@@ -245,9 +251,57 @@ def test_the_form_of_a_held_interview_keeps_to_a_query_budget(
     op_client.post(reverse("interviews:record", args=[labour_referral.pk]), _data())
     url = reverse("interviews:edit", args=[Interview.objects.get().pk])
     op_client.get(url)  # warm the content-type cache: count the page's own queries
-    with django_assert_max_num_queries(15):
+    # 17: the lists the interview recorded (their catalogue versions) and the mediators to choose are two more
+    with django_assert_max_num_queries(17):
         response = op_client.get(url)
     assert response.status_code == 200
     # the operators offered are the referral's assignees (and the author), read in the same query
     choices = {label for _value, label in response.context["form"].fields["operators_present"].choices}
     assert {operator.get_full_name(), operator_b.get_full_name()} <= choices
+
+
+def _same_sex_case(operator, gender="female"):
+    referral = factories.ReferralFactory(assigned_to=[operator], person=factories.PersonFactory(gender=gender))
+    referral.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    return referral
+
+
+def test_the_same_sex_check_is_computed_from_gender_and_sexes(op_client, operator):
+    operator.sex = "male"
+    operator.save(update_fields=["sex"])
+    referral = _same_sex_case(operator)
+    op_client.post(
+        reverse("interviews:record", args=[referral.pk]),
+        _data(interviewer_same_sex="", interpreter_same_sex="", mediator_sex="female", operators_present=[operator.pk]),
+    )
+    interview = Interview.objects.get()
+    assert (interview.interviewer_same_sex, interview.interpreter_same_sex) == (False, True)
+    assert interview.same_sex_override_reason == ""
+    assert interview.sex_mismatch
+
+
+def test_an_override_needs_a_reason_and_is_kept(op_client, operator):
+    operator.sex = "male"
+    operator.save(update_fields=["sex"])
+    referral = _same_sex_case(operator)
+    url = reverse("interviews:record", args=[referral.pk])
+    data = _data(interviewer_same_sex="true", interpreter_same_sex="", operators_present=[operator.pk])
+    response = op_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error("same_sex_override_reason")
+    assert not Interview.objects.exists()
+    op_client.post(url, {**data, "same_sex_override_reason": "Colloquio condotto da una collega, registrata dopo"})
+    interview = Interview.objects.get()
+    assert interview.interviewer_same_sex is True
+    assert interview.same_sex_override_reason.startswith("Colloquio condotto")
+    edit = op_client.get(reverse("interviews:edit", args=[interview.pk]))
+    assert edit.context["form"].initial["interviewer_same_sex"] == "true"
+
+
+def test_an_unknown_sex_leaves_the_recorded_answer(op_client, operator):
+    referral = _same_sex_case(operator, gender="not_stated")
+    op_client.post(reverse("interviews:record", args=[referral.pk]), _data(interviewer_same_sex="true"))
+    interview = Interview.objects.get()
+    assert interview.interviewer_same_sex is True and interview.same_sex_override_reason == ""
+    edit = op_client.get(reverse("interviews:edit", args=[interview.pk]))
+    assert edit.context["form"].initial["interviewer_same_sex"] == "true"

@@ -66,3 +66,17 @@ def test_the_reminder_runs_daily_from_beat(settings):
     assert entry["task"] == "interviews.tasks.send_interview_reminders"
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
+
+
+def test_the_next_appointment_is_reminded_the_day_before_once(operator):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    interview = factories.InterviewFactory(
+        referral=referral,
+        status="completed",
+        held_at=timezone.now() - datetime.timedelta(days=2),
+        duration_minutes=60,
+        next_appointment=_at(1),
+    )
+    assert send_interview_reminders() == 1
+    assert send_interview_reminders() == 0
+    assert Notification.objects.get(recipient=operator).path == f"/interviews/{interview.pk}/"

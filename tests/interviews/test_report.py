@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ceis import crypto
 from interviews import indicators, reports
-from interviews.models import Indicator, IndicatorAnswer, Interview, Report
+from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, Report
 from referrals.models import ExploitationForm, Referral
 from tests import factories
 from tests.browser.test_pages_carry_no_inline_code import inline_code
@@ -116,8 +116,14 @@ def fake_profile(monkeypatch):
 
 
 def _present_answer(interview, dimension="deceptive_recruitment", strength="strong", answer="observed"):
+    version = CatalogueVersion.objects.filter(name="SYNTHETIC report list").first()
+    if version is None:
+        version = CatalogueVersion.objects.create(
+            audience="adult", exploitation="sexual", name="SYNTHETIC report list", label="t", source_title="SYNTHETIC"
+        )
     indicator, _ = Indicator.objects.get_or_create(
         code=f"test-{dimension}-{strength}".replace("_", "-"),
+        version=version,
         defaults={
             "audience": Indicator.Audience.ADULT,
             "exploitation": Indicator.Exploitation.SEXUAL,
@@ -459,3 +465,16 @@ def test_the_pages_as_served_carry_no_inline_code(op_client, referral, interview
     assert {name: r.status_code for name, r in pages.items()} == {name: 200 for name in pages}
     assert {name: inline_code(r.text) for name, r in pages.items()} == {name: [] for name in pages}
     assert len(TEMPLATES) == 3
+
+
+def test_the_forms_of_exploitation_are_those_that_emerged_in_the_interviews(operator, referral):
+    from interviews.reports import report_contents
+
+    completed = _interview(referral, 1, Interview.Status.COMPLETED, days_ago=2)
+    report = Report.objects.create(referral=referral, recipient=referral.referring_body, include_forms=True)
+    contents = report_contents(report)
+    assert (contents.exploitation_forms, contents.forms_from_interviews) == (["sexual exploitation (street)"], False)
+    completed.exploitation_forms.set(ExploitationForm.objects.filter(code__in=["labour", "sexual_indoor"]))
+    contents = report_contents(report)
+    assert contents.forms_from_interviews is True
+    assert sorted(contents.exploitation_forms) == ["labour exploitation", "sexual exploitation (indoor)"]

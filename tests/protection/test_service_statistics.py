@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from stats import selectors as stats
 from protection.service_referrals import services
+from stats import selectors as stats
 from tests.protection.services_helpers import request
 
 pytestmark = pytest.mark.usefixtures("parts_english")

@@ -83,7 +83,7 @@ def test_it_counts_what_was_computed_by_hand(fixture, django_assert_max_num_quer
         "follow_up": 1,
     }
     assert _figures(raw, "people") == {"people": 17, "minors": 2}
-    assert _figures(raw, "activities") == {"interviews": 4, "sessions": 3, "reached": 13}
+    assert _figures(raw, "activities") == {"interviews": 4, "interviews_substituted": 0, "sessions": 3, "reached": 13}
     assert _breakdown(raw, "nationality")[1] == {"NG": 10, "ER": 2, "BD": 5}
     assert _breakdown(raw, "gender")[1] == {"female": 10, "trans_woman": 2, "male": 5}
     assert _breakdown(raw, "age")[1] == {"25_34": 10, "under_18": 2, "35_plus": 5}
