@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ceis import exports
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.models import Event
@@ -20,14 +19,6 @@ from ceis.audit.services import event_record
 
 from . import stats
 from .models import MonthlyReport
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(DANGEROUS) else text
 
 
 def _period(request) -> tuple[datetime.date, datetime.date]:
@@ -46,15 +37,6 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
         messages.error(request, _("The start of the period is after its end; showing the current year."))
         return default
     return start, end
-
-
-def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
 
 
 def _audit(start: datetime.date, end: datetime.date, fmt: str) -> None:
@@ -83,32 +65,16 @@ def statistics_csv(request):
     start, end = _period(request)
     rows = stats.table_rows(stats.statistics(start, end))
     _audit(start, end, "csv")
-    return _csv_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    return exports.csv_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.csv", rfc=exports.wants_rfc(request))
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def statistics_xlsx(request):
-    from openpyxl import Workbook
-
     start, end = _period(request)
     rows = stats.table_rows(stats.statistics(start, end))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Statistics")[:31]
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     _audit(start, end, "xlsx")
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
+    return exports.xlsx_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", title=_("Statistics"))
 
 
 @role_required(roles.COORDINATOR)
@@ -126,4 +92,6 @@ def report_csv(request, month: str):
         raise Http404 from None
     report = get_object_or_404(MonthlyReport, month=first)
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month})
-    return _csv_response(stats.table_rows(report.data), f"monthly-report-{month}.csv")
+    return exports.csv_response(
+        stats.table_rows(report.data), f"monthly-report-{month}.csv", rfc=exports.wants_rfc(request)
+    )
