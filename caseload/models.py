@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +26,12 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+    @property
+    def is_provisional(self) -> bool:
+        """Built before the month was over: its figures are the month to date (``created_at`` is the build)."""
+        next_month = (self.month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return timezone.localtime(self.created_at).date() < next_month
 
 
 class StatisticsSnapshot(models.Model):

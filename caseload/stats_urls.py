@@ -10,4 +10,6 @@ urlpatterns = [
     path("statistics/export.xlsx", stats_views.statistics_xlsx, name="statistics_xlsx"),
     path("reports/", stats_views.reports, name="reports"),
     path("reports/<str:month>.csv", stats_views.report_csv, name="report_csv"),
+    path("reports/<str:month>.xlsx", stats_views.report_xlsx, name="report_xlsx"),
+    path("reports/<str:month>/", stats_views.report, name="report"),
 ]

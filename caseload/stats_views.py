@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -19,6 +20,7 @@ from ceis.audit.services import event_record
 
 from . import stats
 from .models import MonthlyReport
+from .tasks import monthly_report_store
 
 
 def _period(request) -> tuple[datetime.date, datetime.date]:
@@ -77,10 +79,55 @@ def statistics_xlsx(request):
     return exports.xlsx_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", title=_("Statistics"))
 
 
+def _month_or_404(month: str) -> datetime.date:
+    """The first day of a "YYYY-MM" that has begun (a past month or the current one), else 404."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month or "")
+    if not match:
+        raise Http404
+    try:
+        first = datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise Http404 from None
+    if first > timezone.localdate().replace(day=1):
+        raise Http404
+    return first
+
+
 @role_required(roles.COORDINATOR)
 @require_GET
 def reports(request):
-    return render(request, "caseload/reports.html", {"reports": MonthlyReport.objects.all()})
+    month = request.GET.get("month")
+    if month:
+        try:
+            return redirect("caseload:report", month=f"{_month_or_404(month):%Y-%m}")
+        except Http404:
+            messages.error(request, _("Choose a past month or the current one."))
+    this_month = timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "caseload/reports.html",
+        {"reports": MonthlyReport.objects.all(), "this_month": this_month, "max_month": f"{this_month:%Y-%m}"},
+    )
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report(request, month: str):
+    """One month's report, built now when missing or provisional (the current month: to date, provisional)."""
+    first = _month_or_404(month)
+    report = MonthlyReport.objects.filter(month=first).first()
+    if report is None or report.is_provisional:
+        report = monthly_report_store(first)
+    return render(request, "caseload/report.html", {"report": report, "stats": report.data})
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report_xlsx(request, month: str):
+    first = _month_or_404(month)
+    report = get_object_or_404(MonthlyReport, month=first)
+    event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "xlsx"})
+    return exports.xlsx_response(stats.table_rows(report.data), f"monthly-report-{month}.xlsx", title=month)
 
 
 @role_required(roles.COORDINATOR)

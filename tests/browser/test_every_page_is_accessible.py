@@ -154,6 +154,7 @@ COORDINATOR_SCREENS = [
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
     Screen("statistics", lambda w: "/caseload/statistics/"),
     Screen("monthly reports", lambda w: "/caseload/reports/"),
+    Screen("monthly report, this month to date", lambda w: f"/caseload/reports/{timezone.localdate():%Y-%m}/"),
     Screen("material form", lambda w: "/groups/materials/new/"),
     Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
     Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),

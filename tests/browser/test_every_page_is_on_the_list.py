@@ -35,6 +35,7 @@ NOT_PAGES = {
     "caseload:statistics_csv": "a CSV file",
     "caseload:statistics_xlsx": "an XLSX file",
     "caseload:report_csv": "a CSV file",
+    "caseload:report_xlsx": "an XLSX file",
     "notifications:open": "POST, redirects to the record",
     "notifications:read_all": "POST",
     "healthz": "JSON for load balancers and process managers, no login",

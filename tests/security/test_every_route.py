@@ -186,6 +186,8 @@ ROUTES: dict[str, Access] = {
     "caseload:statistics_xlsx": COORDINATOR,
     "caseload:reports": COORDINATOR,
     "caseload:report_csv": COORDINATOR,
+    "caseload:report_xlsx": COORDINATOR,
+    "caseload:report": COORDINATOR,
     # notifications
     "notifications:list": ANY_USER,
     "notifications:open": own("notification"),
