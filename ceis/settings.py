@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ceis.audit",
     "ceis.notifications",
     "ceis.service",
+    "ceis.feeds",
     "referrals",
     "interviews",
     "groups",

@@ -36,6 +36,8 @@ NOT_PAGES = {
     "caseload:statistics_xlsx": "an XLSX file",
     "caseload:report_csv": "a CSV file",
     "caseload:report_xlsx": "an XLSX file",
+    "feeds:feed": "an iCalendar file, no login",
+    "feeds:revoke": "POST",
     "notifications:open": "POST, redirects to the record",
     "notifications:read_all": "POST",
     "healthz": "JSON for load balancers and process managers, no login",
