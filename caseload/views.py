@@ -87,7 +87,7 @@ def reassign(request):
     messages.success(
         request,
         _("%(count)d records reassigned to %(operator)s.")
-        % {"count": moved, "operator": form.cleaned_data["operator"].username},
+        % {"count": moved, "operator": str(form.cleaned_data["operator"])},
     )
     return redirect("caseload:dashboard")
 
