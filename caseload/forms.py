@@ -15,21 +15,26 @@ from referrals.models import Referral
 
 class OperatorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.username
+        return obj.get_full_name() or obj.username
 
 
 class OperatorSelect(forms.Select):
-    """The select of operators, written in one pass from (pk, username) pairs.
+    """The select of operators, written in one pass from (pk, name) rows.
 
     At national scale it offers a few hundred operators: Django's template per option (and building a user
     per option) made it the largest part of the dashboard that grows with the service (bench/README.md).
-    Same markup as ``forms.Select``; the label is the username, as ``OperatorChoiceField`` gives it.
+    Same markup as ``forms.Select``; the label is the full name (else the username), as ``OperatorChoiceField`` gives it.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
         field = self.choices.field
-        pairs = self.choices.queryset.values_list("pk", "username")
+        pairs = [
+            (pk, f"{first} {last}".strip() or username)
+            for pk, first, last, username in self.choices.queryset.values_list(
+                "pk", "first_name", "last_name", "username"
+            )
+        ]
         if field.empty_label is not None:
             pairs = [("", field.empty_label), *pairs]
         # html.escape, not Django's lazy-aware escape, once per option: a few hundred options per page.

@@ -361,13 +361,13 @@ def caseload_lines(now: datetime.datetime | None = None) -> list[CaseloadLine]:
     no_interview = set(referrals_without_interview(now).values_list("pk", flat=True))
     long_assessment = set(referrals_long_in_assessment(now).values_list("pk", flat=True))
     operators: dict[int, list[str]] = defaultdict(list)
-    for pk, username in (
+    for pk, first, last, username in (
         access.assignee_pairs(Referral)
         .filter(content_object__in=open_referrals().values("pk"))
-        .values_list("content_object", "user__username")
-        .order_by("user__username")
+        .values_list("content_object", "user__first_name", "user__last_name", "user__username")
+        .order_by("user__last_name", "user__first_name", "user__username")
     ):
-        operators[pk].append(username)
+        operators[pk].append(f"{first} {last}".strip() or username)
     lines = []
     for r in referrals:
         flags = [

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseload.selectors import Overdue, caseload_lines
 from ceis import access
 from ceis.audit.models import Event
 from ceis.audit.services import event_record
-from ceis.exports import neutralise
 from protection.services import pathway_assign, pathway_unassign
 from referrals.services import referral_assign, referral_unassign
 
@@ -41,25 +38,24 @@ def caseload_reassign(*, referrals=(), pathways=(), operator, by) -> int:
     return moved
 
 
-def caseload_csv(*, by) -> str:
-    """The open referrals as CSV (case codes, never names or narratives); the export is audited."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["case_code", "status", "urgency", "received_on", "operators", *CSV_FLAGS])
+def caseload_rows(*, by) -> list[list]:
+    """The open referrals as rows for a spreadsheet (case codes, never the people's names or narratives),
+    headers and values in the reader's language; the export is audited."""
+    rows: list[list] = [
+        [_("Case code"), _("Status"), _("Urgency"), _("Received on"), _("Operators")]
+        + [Overdue.LABELS[kind] for kind in CSV_FLAGS]
+    ]
     for line in caseload_lines():
         r = line.referral
-        writer.writerow(
+        rows.append(
             [
-                neutralise(v)
-                for v in (
-                    r.person.case_code,
-                    r.status,
-                    r.urgency,
-                    timezone.localtime(r.received_at).date().isoformat(),
-                    " ".join(line.operators),
-                    *("yes" if kind in line.flags else "" for kind in CSV_FLAGS),
-                )
+                r.person.case_code,
+                r.get_status_display(),
+                r.get_urgency_display(),
+                timezone.localtime(r.received_at).date(),
+                ", ".join(line.operators),
+                *(_("yes") if kind in line.flags else "" for kind in CSV_FLAGS),
             ]
         )
     event_record(kind=Event.Kind.EXPORT, actor=by, details={"what": "caseload"})
-    return out.getvalue()
+    return rows

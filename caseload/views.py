@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caseload import selectors, services
 from caseload.forms import ReassignForm
-from ceis import access
+from ceis import access, exports
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from protection.models import ProtectionPathway
@@ -90,7 +89,7 @@ def reassign(request):
     messages.success(
         request,
         _("%(count)d records reassigned to %(operator)s.")
-        % {"count": moved, "operator": form.cleaned_data["operator"].username},
+        % {"count": moved, "operator": str(form.cleaned_data["operator"])},
     )
     return redirect("caseload:dashboard")
 
@@ -98,7 +97,5 @@ def reassign(request):
 @role_required(roles.COORDINATOR)
 @require_GET
 def export_csv(request):
-    response = HttpResponse(services.caseload_csv(by=request.user), content_type="text/csv; charset=utf-8")
     filename = f"caseload-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.csv_response(services.caseload_rows(by=request.user), filename, rfc=exports.wants_rfc(request))

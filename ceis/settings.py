@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ceis.audit",
     "ceis.notifications",
     "ceis.service",
+    "ceis.feeds",
     "referrals",
     "interviews",
     "materials",
@@ -139,6 +140,8 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Italian dates as Italian writes them ("5 dicembre 2026"): ceis/formats/it/formats.py.
+FORMAT_MODULE_PATH = ["ceis.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,7 @@ urlpatterns = [
     path("protection/", include("protection.urls")),
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
+    path("calendar/", include("ceis.feeds.urls")),
     path("privacy/", include("privacy.urls")),
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),

@@ -5,7 +5,10 @@ The tables keep the names they had while the statistics lived in ``caseload`` (`
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +25,12 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+    @property
+    def is_provisional(self) -> bool:
+        """Built before the month was over: its figures are the month to date (``created_at`` is the build)."""
+        next_month = (self.month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return timezone.localtime(self.created_at).date() < next_month
 
 
 class StatisticsSnapshot(models.Model):

@@ -318,17 +318,17 @@ def chart_data(stats: dict[str, Any]) -> dict[str, Any]:
     return {"charts": charts}
 
 
-def table_rows(stats: dict[str, Any]) -> list[list[str]]:
-    """Flat rows (section, breakdown, category, value) for the CSV and XLSX exports."""
+def table_rows(stats: dict[str, Any]) -> list[list[Any]]:
+    """Flat rows (section, breakdown, category, value) for the CSV and XLSX exports: counts stay numbers."""
     rows = [[_("Section"), _("Breakdown"), _("Category"), _("Count")]]
     for section in stats["sections"]:
         for f in section["figures"]:
-            rows.append([section["title"], "", f["label"], str(f["value"])])
+            rows.append([section["title"], "", f["label"], f["value"]])
         for b in section["breakdowns"]:
             for r in b["rows"]:
-                rows.append([section["title"], b["title"], r["label"], str(r["value"])])
+                rows.append([section["title"], b["title"], r["label"], r["value"]])
             if b["collapsed"]:
                 rows.append([section["title"], b["title"], _("Too few to break down"), ""])
             if b["total"] is not None:
-                rows.append([section["title"], b["title"], _("Total"), str(b["total"])])
+                rows.append([section["title"], b["title"], _("Total"), b["total"]])
     return rows

@@ -33,13 +33,24 @@ def _month_bounds(month: str | None) -> tuple[datetime.date, datetime.date]:
     return first, last
 
 
+def monthly_report_store(first: datetime.date) -> MonthlyReport:
+    """Build (or build again) the report of the month beginning ``first``: to date while the month runs,
+    and then provisional; ``created_at`` is the time of the latest build."""
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    last = min(last, timezone.localdate())
+    report, _created = MonthlyReport.objects.update_or_create(
+        month=first, defaults={"data": selectors.statistics(first, last), "created_at": timezone.now()}
+    )
+    return report
+
+
 @shared_task(name="caseload.tasks.build_monthly_report", ignore_result=True)
 def build_monthly_report(month: str | None = None) -> str:
     """Store the report for ``month`` ("YYYY-MM", default last month) and notify each active coordinator once."""
     first, last = _month_bounds(month)
     key = f"{first:%Y-%m}"
     with transaction.atomic():
-        MonthlyReport.objects.update_or_create(month=first, defaults={"data": selectors.statistics(first, last)})
+        monthly_report_store(first)
         coordinators = get_user_model().objects.filter(is_active=True, groups__name=roles.COORDINATOR).distinct()
         for user in coordinators:
             notification_create(

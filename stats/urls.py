@@ -14,4 +14,6 @@ urlpatterns = [
     path("statistics/export.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
     path("reports/", views.reports, name="reports"),
     path("reports/<str:month>.csv", views.report_csv, name="report_csv"),
+    path("reports/<str:month>.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<str:month>/", views.report, name="report"),
 ]

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
+import re
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ceis import exports
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.models import Event
 from ceis.audit.services import event_record
-from ceis.exports import neutralise
 
 from . import selectors
 from .models import MonthlyReport
+from .tasks import monthly_report_store
 
 
 def _period(request) -> tuple[datetime.date, datetime.date]:
@@ -39,15 +39,6 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
         messages.error(request, _("The start of the period is after its end; showing the current year."))
         return default
     return start, end
-
-
-def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
 
 
 def _audit(start: datetime.date, end: datetime.date, fmt: str) -> None:
@@ -76,38 +67,67 @@ def statistics_csv(request):
     start, end = _period(request)
     rows = selectors.table_rows(selectors.statistics(start, end))
     _audit(start, end, "csv")
-    return _csv_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    return exports.csv_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.csv", rfc=exports.wants_rfc(request))
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def statistics_xlsx(request):
-    from openpyxl import Workbook
-
     start, end = _period(request)
     rows = selectors.table_rows(selectors.statistics(start, end))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Statistics")[:31]
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     _audit(start, end, "xlsx")
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
+    return exports.xlsx_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", title=_("Statistics"))
+
+
+def _month_or_404(month: str) -> datetime.date:
+    """The first day of a "YYYY-MM" that has begun (a past month or the current one), else 404."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month or "")
+    if not match:
+        raise Http404
+    try:
+        first = datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise Http404 from None
+    if first > timezone.localdate().replace(day=1):
+        raise Http404
+    return first
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def reports(request):
-    return render(request, "stats/reports.html", {"reports": MonthlyReport.objects.all()})
+    month = request.GET.get("month")
+    if month:
+        try:
+            return redirect("caseload:report", month=f"{_month_or_404(month):%Y-%m}")
+        except Http404:
+            messages.error(request, _("Choose a past month or the current one."))
+    this_month = timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "stats/reports.html",
+        {"reports": MonthlyReport.objects.all(), "this_month": this_month, "max_month": f"{this_month:%Y-%m}"},
+    )
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report(request, month: str):
+    """One month's report, built now when missing or provisional (the current month: to date, provisional)."""
+    first = _month_or_404(month)
+    report = MonthlyReport.objects.filter(month=first).first()
+    if report is None or report.is_provisional:
+        report = monthly_report_store(first)
+    return render(request, "stats/report.html", {"report": report, "stats": report.data})
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report_xlsx(request, month: str):
+    first = _month_or_404(month)
+    report = get_object_or_404(MonthlyReport, month=first)
+    event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "xlsx"})
+    return exports.xlsx_response(selectors.table_rows(report.data), f"monthly-report-{month}.xlsx", title=month)
 
 
 @role_required(roles.COORDINATOR)
@@ -119,4 +139,6 @@ def report_csv(request, month: str):
         raise Http404 from None
     report = get_object_or_404(MonthlyReport, month=first)
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month})
-    return _csv_response(selectors.table_rows(report.data), f"monthly-report-{month}.csv")
+    return exports.csv_response(
+        selectors.table_rows(report.data), f"monthly-report-{month}.csv", rfc=exports.wants_rfc(request)
+    )

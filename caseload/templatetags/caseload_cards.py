@@ -9,6 +9,7 @@ the card's own goes through ``escape`` and each count is formatted as an integer
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 
 from django import template
@@ -61,6 +62,11 @@ def _chrome(language: str | None, urgencies: tuple[str, ...], phases: tuple[str,
 CACHE_SECONDS = 24 * 3600
 
 
+def _name_key(user) -> str:
+    """The card shows her name: a renamed operator gets a new card (a digest keeps the key ASCII)."""
+    return hashlib.sha256(f"{user.username}\n{user.get_full_name()}".encode()).hexdigest()[:16]
+
+
 @register.simple_tag
 def operator_cards(caseloads: list[OperatorCaseload], urgencies: list[str], phases: list[str]) -> str:
     """The page's cards. A card of stored figures is written once per version of them (``stored_as``) and
@@ -68,7 +74,7 @@ def operator_cards(caseloads: list[OperatorCaseload], urgencies: list[str], phas
     this request are written afresh)."""
     language = get_language()
     keys = {
-        c.operator.pk: f"caseload-card:{c.operator.pk}:{c.stored_as}:{language}:{c.operator.username}"
+        c.operator.pk: f"caseload-card:{c.operator.pk}:{c.stored_as}:{language}:{_name_key(c.operator)}"
         for c in caseloads
         if c.stored_as
     }
@@ -130,7 +136,7 @@ def operator_card(caseload: OperatorCaseload, urgencies: list[str], phases: list
         f"""<section class="card mb-3" id="operator-{pk}" aria-labelledby="operator-{pk}-title">
 <div class="card-body">
 <div class="d-flex flex-wrap justify-content-between align-items-center gap-2">
-<h2 class="h5" id="operator-{pk}-title">{escape(caseload.operator.username)}</h2>
+<h2 class="h5" id="operator-{pk}-title">{escape(caseload.operator.get_full_name() or caseload.operator.username)}</h2>
 <a class="btn btn-link btn-sm" href="{url}">{c["t_all"]}</a>
 </div>
 <p class="mb-2">{c["t_open"]}: <strong>{int(caseload.open_referrals)}</strong> · \

@@ -32,7 +32,7 @@ LATEST = datetime.date(2999, 12, 31)
 
 class ActorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.username
+        return obj.get_full_name() or obj.username
 
 
 class AuditFilterForm(forms.Form):

@@ -7,8 +7,11 @@ never personal data: the text is built at display time from the kind and the rec
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +59,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
+
+    @property
+    def shown_label(self) -> str:
+        """The label as people read it: a monthly report's "2026-11" becomes "novembre 2026"."""
+        if self.kind == self.Kind.MONTHLY_REPORT:
+            try:
+                month = datetime.datetime.strptime(self.label, "%Y-%m").date()
+            except ValueError:
+                return self.label
+            return date_format(month, "YEAR_MONTH_FORMAT")
+        return self.label

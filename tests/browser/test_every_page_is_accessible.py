@@ -52,6 +52,12 @@ def _start_two_factor_setup(page: Page) -> None:
     page.wait_for_function("() => { const i = document.getElementById('qr-code'); return i.complete }")
 
 
+def _make_calendar_link(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#calendar-link")).to_be_visible()
+
+
 def _generate_backup_codes(page: Page) -> None:
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
@@ -76,6 +82,8 @@ PARTS = ("goal", "accommodation", "literacy", "training", "job", "permit", "diar
 
 CASE_SCREENS = [
     Screen("my referrals", lambda w: "/referrals/"),
+    Screen("calendar link", lambda w: "/calendar/"),
+    Screen("calendar link, a new one shown", lambda w: "/calendar/", _make_calendar_link),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("referral intake, errors", lambda w: "/referrals/new/", _submit_empty),
     Screen("search by name", lambda w: "/referrals/", _search_by_name),
@@ -165,6 +173,7 @@ COORDINATOR_SCREENS = [
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
     Screen("statistics", lambda w: "/caseload/statistics/"),
     Screen("monthly reports", lambda w: "/caseload/reports/"),
+    Screen("monthly report, this month to date", lambda w: f"/caseload/reports/{timezone.localdate():%Y-%m}/"),
     Screen("material form", lambda w: "/groups/materials/new/"),
     Screen("material edit", lambda w: f"/groups/materials/{w['material'].pk}/edit/"),
     Screen("interview detail with profile", lambda w: f"/interviews/{w['interview'].pk}/"),

@@ -111,7 +111,7 @@ def test_it_offers_every_active_operator_to_reassign_to(coord_client, operator, 
     factories.OperatorFactory(username="op_gone", is_active=False)
     page = coord_client.get(URL).content.decode()
     for op in (operator, operator_b):
-        assert f'<option value="{op.pk}">{op.username}</option>' in page
+        assert f'<option value="{op.pk}">{op.get_full_name()}</option>' in page
     assert "op_gone</option>" not in page
 
 
@@ -192,6 +192,6 @@ def test_the_select_keeps_the_chosen_operator_after_an_error(coord_client, casel
     assert response.status_code == 400  # not confirmed
     page = response.content.decode()
     assert '<select name="operator" class="form-select" required aria-invalid="true"' not in page  # operator valid
-    assert f'<option value="{caseload.b.pk}" selected>{caseload.b.username}</option>' in page
-    assert f'<option value="{caseload.a.pk}">{caseload.a.username}</option>' in page
+    assert f'<option value="{caseload.b.pk}" selected>{caseload.b.get_full_name()}</option>' in page
+    assert f'<option value="{caseload.a.pk}">{caseload.a.get_full_name()}</option>' in page
     assert '<option value="">---------</option>' in page

@@ -5,6 +5,7 @@ HOW TO CLASSIFY A NEW ROUTE: add ONE line to ``ROUTES`` below, keyed by the rout
 reach it; the sweeps below then test it with no further code:
 
     PUBLIC                anyone, signed in or not (the login page)
+    SECRET_LINK           no login, the secret token in the URL is the key (the calendar feed): 404 without it
     ANY_USER              every signed-in user, whatever her role (home, her notifications, reference lists)
     own("notification")   a record of user A only: user B gets 404
     case("referral")      a case record of operator A (``kind`` says which record fills the URL: referral,
@@ -53,6 +54,7 @@ COORDINATOR = Access("coordinators only")
 ADMIN = Access("admins only")
 COORDINATOR_OR_ADMIN = Access("coordinators and admins")
 DJANGO_ADMIN = Access("Django admin (staff only)")
+SECRET_LINK = Access("no login: the secret token in the link is the key")
 
 
 def case(kind: str, *, coordinator_only: bool = False) -> Access:
@@ -206,8 +208,14 @@ ROUTES: dict[str, Access] = {
     "caseload:statistics_xlsx": COORDINATOR,
     "caseload:reports": COORDINATOR,
     "caseload:report_csv": COORDINATOR,
+    "caseload:report_xlsx": COORDINATOR,
+    "caseload:report": COORDINATOR,
     # notifications
     "notifications:list": ANY_USER,
+    # the private calendar feed (ceis/feeds)
+    "feeds:settings": CASE_ROLES,
+    "feeds:revoke": CASE_ROLES,
+    "feeds:feed": SECRET_LINK,
     "notifications:open": own("notification"),
     "notifications:read_all": ANY_USER,
     # audit
@@ -320,7 +328,9 @@ def test_route_sweep_covers_every_pattern(record_property):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("route", "name", "access"), _params([r for r in _classified() if r[2] != PUBLIC]))
+@pytest.mark.parametrize(
+    ("route", "name", "access"), _params([r for r in _classified() if r[2] not in (PUBLIC, SECRET_LINK)])
+)
 def test_anonymous_users_are_sent_to_login(route, name, access):
     client = Client()
     for method in ("get", "post"):
@@ -332,6 +342,14 @@ def test_anonymous_users_are_sent_to_login(route, name, access):
 @pytest.mark.parametrize(("route", "name", "access"), _params(_in(PUBLIC)))
 def test_public_routes_answer_anonymous_users(route, name, access):
     assert Client().get(_fill(route)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(SECRET_LINK)))
+def test_secret_links_answer_nothing_without_their_secret(route, name, access):
+    client = Client()
+    assert client.get(_fill(route)).status_code == 404
+    assert client.post(_fill(route)).status_code in (404, 405)
 
 
 @pytest.mark.django_db

@@ -62,7 +62,7 @@ def test_coordinators_download_it(coord_client, db):
     assert url in page.content.decode()
     response = coord_client.get(url)
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
     contacts = next(f for f in MonthlyReport.objects.get().data["sections"][0]["figures"] if f["key"] == "contacts")
     assert [contacts["label"], "4"] == [rows[1][2], rows[1][3]]
     assert Event.objects.filter(kind=Event.Kind.EXPORT, details__what="monthly report").count() == 1

@@ -32,7 +32,7 @@ def small_cells(db):
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def _xlsx(response) -> list[list[str]]:
@@ -76,3 +76,15 @@ def test_it_writes_an_audit_row(coord_client, coordinator, db, fmt):
 def test_it_neutralises_every_formula_prefix(value):
     assert neutralise(value) == "'" + value
     assert neutralise("Nigeria") == "Nigeria"
+
+
+def test_it_types_the_counts_and_bolds_the_headers_in_xlsx(coord_client, small_cells):
+    response = coord_client.get(reverse("caseload:statistics_xlsx"), PERIOD)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["Sezione", "Ripartizione", "Categoria", "Numero"]
+    assert all(c.font.b for c in sheet[1])
+    counts = [row[3] for row in sheet.iter_rows(min_row=2) if row[3].value not in (None, "<3", "*")]
+    assert counts and all(c.data_type == "n" and isinstance(c.value, int) for c in counts)
+    assert sheet.column_dimensions["C"].width > 8
+    cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[2].value == "'=cmd()")
+    assert cell.data_type == "s"
