@@ -22,6 +22,7 @@ urlpatterns = [
     path("caseload/", include("caseload.urls")),
     path("notifications/", include("ceis.notifications.urls")),
     path("privacy/", include("privacy.urls")),
+    path("documents/", include("documents.urls")),
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -73,6 +73,7 @@ SECTIONS: list[Section] = [
     Section("consent_withdrawals", "consent.ConsentWithdrawal", "consent__person"),
     Section("legal_bases_without_consent", "consent.LegalBasis", "person", ("recipient__name",)),
     Section("disclosures", "consent.Disclosure", "person", ("recipient__name",)),
+    Section("documents", "documents.Document", "person"),
 ]
 
 # Who did what to which record: ids, actions and dates only.
@@ -80,16 +81,33 @@ _EVENT_FIELDS = ("id", "at", "kind", "actor_id", "target_type__model", "target_i
 _LOGENTRY_FIELDS = ("id", "timestamp", "action", "actor_id", "content_type__model", "object_pk")
 
 
-def _rows(section: Section, person) -> list[dict[str, Any]] | None:
+def _rows(section: Section, person, *, with_files: bool = True) -> list[dict[str, Any]] | None:
     model = section.model_class()
     if model is None:
         return None
     concrete = [f.attname for f in model._meta.concrete_fields]
     qs = model._default_manager.filter(**{section.to_person: person.pk}).order_by("pk")
-    return list(qs.values(*concrete, *section.extra))
+    rows = list(qs.values(*concrete, *section.extra))
+    if model._meta.label == "documents.Document":
+        _decrypt_files(rows, with_files=with_files)
+    return rows
 
 
-def collect(person) -> dict[str, Any]:
+def _decrypt_files(rows: list[dict[str, Any]], *, with_files: bool) -> None:
+    """Case documents go out with their files in clear (base64), never as the stored ciphertext; the printed
+    export lists them without their content (each is downloaded on its own)."""
+    import base64
+
+    from ceis.crypto import fernet
+
+    for row in rows:
+        token = row.pop("content")
+        row.pop("submission", None)
+        if with_files:
+            row["file_base64"] = base64.b64encode(fernet().decrypt(token.encode())).decode() if token else ""
+
+
+def collect(person, *, with_files: bool = True) -> dict[str, Any]:
     """Everything held about ``person``: her records (decrypted), notifications and audit rows (ids only)."""
     from auditlog.models import LogEntry
 
@@ -104,7 +122,7 @@ def collect(person) -> dict[str, Any]:
     records: dict[str, Any] = {}
     owned: list[tuple[type, list[int]]] = []
     for section in SECTIONS:
-        rows = _rows(section, person)
+        rows = _rows(section, person, with_files=with_files)
         if rows is None:
             continue
         records[section.name] = rows

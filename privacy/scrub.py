@@ -53,6 +53,12 @@ SCRUBS: list[Scrub] = [
     # Consent records are append-only for everyone else; erasure is the one sanctioned rewrite of their text.
     Scrub("consent.Consent", "person", {"recipient_note": PLACEHOLDER, "interpreter": PLACEHOLDER}),
     Scrub("consent.LegalBasis", "person", {"explanation": PLACEHOLDER}),
+    # Case documents: the file itself is emptied. One line per record a document can hang on, so that erasing a
+    # referral, an interview or a pathway (retention) reaches the documents on it.
+    *(
+        Scrub("documents.Document", path, {"description": PLACEHOLDER, "content": ""})
+        for path in ("person", "referral__person", "interview__referral__person", "pathway__person")
+    ),
 ]
 
 # The person herself: names, contacts, documents and the full date of birth (the year stays).

@@ -146,7 +146,23 @@ def _builders(operator):
         "privacy.Erasure": lambda t: v.Erasure.objects.create(person=factories.PersonFactory(), by=operator, **t),
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
         "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
+        "documents.Document": lambda t: _document(referral, operator, t),
     }
+
+
+def _document(referral, operator, texts: dict):
+    from documents.models import Document
+
+    return Document.objects.create(
+        person=referral.person,
+        referral=referral,
+        kind="other",
+        date=datetime.date(2026, 3, 2),
+        file_type="application/pdf",
+        size=1,
+        uploaded_by=operator,
+        **texts,
+    )
 
 
 def _edited_rule(texts: dict):

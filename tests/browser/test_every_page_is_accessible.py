@@ -127,6 +127,7 @@ CASE_SCREENS = [
         lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/",
         _submit_empty,
     ),
+    Screen("add a document", lambda w: f"/documents/referral/{w['referral'].pk}/add/"),
     Screen("consent withdrawal", lambda w: f"/consent/{w['consent'].pk}/withdraw/"),
     Screen("report print, no consent", lambda w: f"/interviews/reports/{w['report_refused'].pk}/print/"),
     Screen(

@@ -29,6 +29,7 @@ NOT_PAGES = {
     "materials:reactivate": "same template as materials:deactivate",
     "materials:language_reactivate": "same template as materials:language_deactivate",
     "materials:download": "a file",
+    "documents:download": "a file",
     "protection:assign": "POST",
     "caseload:reassign": "POST",
     "caseload:export": "a CSV file",

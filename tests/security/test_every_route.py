@@ -197,6 +197,9 @@ ROUTES: dict[str, Access] = {
     "consent:new": case("consent"),
     "consent:legal_basis_new": case("consent"),
     "consent:withdraw": case("consent"),
+    # case documents
+    "documents:add": case("document_target"),
+    "documents:download": case("document"),
 }
 
 
@@ -358,7 +361,24 @@ def case_urls(operator, coordinator):
         "pathway_referral": {"referral_pk": closed.pk},
         "notification": {"pk": notification.pk},
         "consent": {"person_pk": referral.person_id, "pk": factories.ConsentFactory(person=referral.person).pk},
+        "document_target": {"attach": "referral", "pk": referral.pk},
+        "document": {"pk": _document(referral, operator).pk},
     }
+
+
+def _document(referral, operator):
+    from documents.models import Document
+
+    return Document.objects.create(
+        person=referral.person,
+        referral=referral,
+        kind="other",
+        date=timezone.localdate(),
+        file_type="application/pdf",
+        size=5,
+        content="x",
+        uploaded_by=operator,
+    )
 
 
 _POST = {"operator": "1", "reason": "x", "place": "x", "confirm": "on", "text": "x", "title": "x"}
