@@ -56,6 +56,7 @@ def _roots() -> dict[type[models.Model], type[models.Model]]:
 _CHILDREN = {
     "interviews.Interview": "referral",
     "interviews.Report": "referral",
+    "interviews.SentReport": "report__referral",
     "protection.PhaseChange": "pathway",
     "protection.PlanGoal": "pathway",
     "protection.GoalReview": "goal__pathway",

@@ -57,6 +57,7 @@ SECTIONS: list[Section] = [
         ("indicator__code", "indicator__strength"),
     ),
     Section("reports_to_referring_bodies", "interviews.Report", "referral__person", ("recipient__name",)),
+    Section("reports_as_sent", "interviews.SentReport", "report__referral__person", ("recipient__name",)),
     Section("pathways", "protection.ProtectionPathway", "person"),
     Section("pathway_phases", "protection.PhaseChange", "pathway__person"),
     Section("plan_goals", "protection.PlanGoal", "pathway__person"),
@@ -88,20 +89,24 @@ def _rows(section: Section, person, *, with_files: bool = True) -> list[dict[str
     concrete = [f.attname for f in model._meta.concrete_fields]
     qs = model._default_manager.filter(**{section.to_person: person.pk}).order_by("pk")
     rows = list(qs.values(*concrete, *section.extra))
-    if model._meta.label == "documents.Document":
-        _decrypt_files(rows, with_files=with_files)
+    if model._meta.label in _FILE_FIELDS:
+        _decrypt_files(rows, _FILE_FIELDS[model._meta.label], with_files=with_files)
     return rows
 
 
-def _decrypt_files(rows: list[dict[str, Any]], *, with_files: bool) -> None:
-    """Case documents go out with their files in clear (base64), never as the stored ciphertext; the printed
-    export lists them without their content (each is downloaded on its own)."""
+# Models that keep a file as a Fernet token: the column holding it.
+_FILE_FIELDS = {"documents.Document": "content", "interviews.SentReport": "pdf"}
+
+
+def _decrypt_files(rows: list[dict[str, Any]], column: str, *, with_files: bool) -> None:
+    """Stored files (case documents, reports as sent) go out in clear (base64), never as the stored ciphertext;
+    the printed export lists them without their content (each is downloaded on its own)."""
     import base64
 
     from ceis.crypto import fernet
 
     for row in rows:
-        token = row.pop("content")
+        token = row.pop(column)
         row.pop("submission", None)
         if with_files:
             row["file_base64"] = base64.b64encode(fernet().decrypt(token.encode())).decode() if token else ""

@@ -43,6 +43,7 @@ SCRUBS: list[Scrub] = [
     ),
     Scrub("interviews.IndicatorAnswer", "interview__referral__person", {"note": PLACEHOLDER}),
     Scrub("interviews.Report", "referral__person", {"opinion": PLACEHOLDER}),
+    Scrub("interviews.SentReport", "report__referral__person", {"pdf": ""}),  # the letter as sent, in full
     Scrub("protection.PlanGoal", "pathway__person", {"goal": PLACEHOLDER}),
     Scrub("protection.GoalReview", "goal__pathway__person", {"note": PLACEHOLDER}),
     Scrub("protection.Accommodation", "pathway__person", {"secret_address": PLACEHOLDER, "facility_name": ""}),

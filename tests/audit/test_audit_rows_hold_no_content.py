@@ -68,7 +68,7 @@ def _builders(operator):
 
     from ceis.consent import models as c
     from groups.models import Language
-    from interviews.models import Indicator, IndicatorAnswer, Report
+    from interviews.models import Indicator, IndicatorAnswer, Report, SentReport
     from privacy import models as v
     from protection import models as p
 
@@ -147,6 +147,16 @@ def _builders(operator):
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
         "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
         "documents.Document": lambda t: _document(referral, operator, t),
+        "interviews.SentReport": lambda t: SentReport.objects.create(
+            report=Report.objects.create(referral=referral, recipient=referral.referring_body),
+            version=1,
+            recipient=referral.referring_body,
+            sent_at=day,
+            protocol_year=2026,
+            protocol_number=next(_counter),
+            created_by=operator,
+            **t,
+        ),
     }
 
 

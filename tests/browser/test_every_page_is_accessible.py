@@ -216,6 +216,7 @@ ADMIN_SCREENS = [
     Screen("audit log", lambda w: "/audit/"),
     Screen("audit log, errors", lambda w: "/audit/?record=5&start=2026-02-01&end=2026-01-01"),
     Screen("accounts", lambda w: "/accounts/users/"),
+    Screen("service settings", lambda w: "/service/"),
     Screen("account form", lambda w: "/accounts/users/new/"),
     Screen("account form, errors", lambda w: "/accounts/users/new/", _submit_empty),
     Screen("account edit", lambda w: f"/accounts/users/{w['operator'].pk}/edit/"),
