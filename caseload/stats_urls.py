@@ -10,4 +10,5 @@ urlpatterns = [
     path("statistics/export.xlsx", stats_views.statistics_xlsx, name="statistics_xlsx"),
     path("reports/", stats_views.reports, name="reports"),
     path("reports/<str:month>.csv", stats_views.report_csv, name="report_csv"),
+    path("reports/<str:month>.pdf", stats_views.report_pdf, name="report_pdf"),
 ]

@@ -127,3 +127,22 @@ def report_csv(request, month: str):
     report = get_object_or_404(MonthlyReport, month=first)
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month})
     return _csv_response(stats.table_rows(report.data), f"monthly-report-{month}.csv")
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report_pdf(request, month: str):
+    """The monthly report as a PDF with the service's letterhead (``ceis.pdf``)."""
+    from ceis.pdf import render_pdf
+
+    try:
+        first = datetime.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise Http404 from None
+    report = get_object_or_404(MonthlyReport, month=first)
+    event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "pdf"})
+    rows = stats.table_rows(report.data)
+    pdf = render_pdf("pdf/monthly_report.html", {"month": first, "header": rows[0], "rows": rows[1:]})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="monthly-report-{month}.pdf"'
+    return response

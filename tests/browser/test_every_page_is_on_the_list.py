@@ -40,6 +40,7 @@ NOT_PAGES = {
     "caseload:statistics_csv": "a CSV file",
     "caseload:statistics_xlsx": "an XLSX file",
     "caseload:report_csv": "a CSV file",
+    "caseload:report_pdf": "a PDF file",
     "notifications:open": "POST, redirects to the record",
     "notifications:read_all": "POST",
     "healthz": "JSON for load balancers and process managers, no login",

@@ -189,6 +189,7 @@ ROUTES: dict[str, Access] = {
     "caseload:statistics_xlsx": COORDINATOR,
     "caseload:reports": COORDINATOR,
     "caseload:report_csv": COORDINATOR,
+    "caseload:report_pdf": COORDINATOR,
     # notifications
     "notifications:list": ANY_USER,
     "notifications:open": own("notification"),
