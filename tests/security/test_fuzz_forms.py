@@ -316,6 +316,7 @@ OPERATOR_FORMS: dict[str, Callable] = {
         "consent:withdraw",
         args=[factories.ConsentFactory(person=_held_referral(op).person, purpose="statistics", recorded_by=op).pk],
     ),
+    "document add": lambda op: reverse("documents:add", args=["referral", _held_referral(op).pk]),
     **{
         f"pathway part {part}": _part_form(part)
         for part in ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
@@ -345,6 +346,7 @@ ADMIN_FORMS: dict[str, Callable] = {
     "account new": lambda admin: reverse("users:create"),
     "account edit": lambda admin: reverse("users:edit", args=[factories.OperatorFactory().pk]),
     "own account edit": lambda admin: reverse("users:edit", args=[admin.pk]),
+    "service settings": lambda admin: reverse("service:settings"),
 }
 
 
