@@ -57,6 +57,7 @@ def _roots() -> dict[type[models.Model], type[models.Model]]:
 _CHILDREN = {
     "interviews.Interview": "referral",
     "interviews.Report": "referral",
+    "interviews.SentReport": "report__referral",
     "protection.PhaseChange": "pathway",
     "protection.PlanGoal": "pathway",
     "protection.GoalReview": "goal__pathway",
@@ -92,6 +93,7 @@ _PERSON_PATHS = {
     "referrals.Referral": "person",
     "protection.ProtectionPathway": "person",
     "protection.ServiceReferral": "person",
+    "documents.Document": "person",
 }
 
 
@@ -217,7 +219,25 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
         root, path = child
         roots = visible(root, user, action=action)
         return qs.filter(Exists(roots.filter(pk=OuterRef(path))))
+    if model._meta.label == "documents.Document":
+        return _hide_restricted(_visible_documents(qs, user, action), user)
     raise TypeError(f"{model.__name__} is not a case record known to ceis.access")
+
+
+def _visible_documents(qs: QuerySet, user, action: str) -> QuerySet:
+    """A case document follows the record it hangs on: its pathway, else its referral (an interview's document
+    names the interview's referral), else its person."""
+    from protection.models import ProtectionPathway
+    from referrals.models import Person, Referral
+
+    pathways = visible(ProtectionPathway, user, action=action).filter(pk=OuterRef("pathway"))
+    referrals = visible(Referral, user, action=action).filter(pk=OuterRef("referral"))
+    people = visible(Person, user, action=action).filter(pk=OuterRef("person"))
+    return qs.filter(
+        (models.Q(pathway__isnull=False) & Exists(pathways))
+        | (models.Q(pathway__isnull=True, referral__isnull=False) & Exists(referrals))
+        | (models.Q(pathway__isnull=True, referral__isnull=True) & Exists(people))
+    )
 
 
 def get_visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view", **lookup) -> M:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # Development data (demo, load and scale seeding): commands only, no models, no URLs.
     "devdata",
     "privacy",
+    "documents",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
 ]
@@ -153,6 +154,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # permission-checked views; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
 MATERIAL_MAX_UPLOAD_MB = env.int("MATERIAL_MAX_UPLOAD_MB", default=50)
+# Case documents (scans, letters, certificates): larger requests are refused before their body is read.
+DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=20)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {

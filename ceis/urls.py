@@ -24,6 +24,8 @@ urlpatterns = [
     path("notifications/", include("ceis.notifications.urls")),
     path("calendar/", include("ceis.feeds.urls")),
     path("privacy/", include("privacy.urls")),
+    path("documents/", include("documents.urls")),
+    path("service/", include("ceis.service.urls")),
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

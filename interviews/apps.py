@@ -9,7 +9,16 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList, Mediator, Report
+        from .models import (
+            CatalogueVersion,
+            Indicator,
+            IndicatorAnswer,
+            Interview,
+            InterviewList,
+            Mediator,
+            Report,
+            SentReport,
+        )
 
         # Narrative fields are encrypted and never reach an audit diff.
         auditlog.register(
@@ -19,6 +28,7 @@ class InterviewsConfig(AppConfig):
         )
         auditlog.register(IndicatorAnswer, exclude_fields=["note"])
         auditlog.register(Report, exclude_fields=list(Report.ENCRYPTED_FIELDS))
+        auditlog.register(SentReport, exclude_fields=[*SentReport.ENCRYPTED_FIELDS, "sha256"])
         auditlog.register(Indicator)
         # Import (creation), publish and retire (status), verification: who and when, never the source's words.
         auditlog.register(

@@ -388,3 +388,40 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral.person.case_code} → {self.recipient}"
+
+
+class SentReport(models.Model):
+    """A report as it was sent: the exact PDF (encrypted), its SHA-256 and its protocol number.
+
+    Never changed once written: recording the report as sent again (after an edit, or to correct the date)
+    writes a new version with a new protocol number.
+    """
+
+    ENCRYPTED_FIELDS = ("pdf",)
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="sent_versions", verbose_name=_("report"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    recipient = models.ForeignKey(PartnerBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent to"))
+    sent_at = models.DateField(_("sent on"))
+    protocol_year = models.PositiveSmallIntegerField(_("protocol year"))
+    protocol_number = models.PositiveIntegerField(_("protocol number"))
+    pdf = models.TextField(editable=False)  # the PDF as a Fernet token; empty once erased
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("report as sent")
+        verbose_name_plural = _("reports as sent")
+        ordering = ["report", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["protocol_year", "protocol_number"], name="protocol_number_unique"),
+            models.UniqueConstraint(fields=["report", "version"], name="sent_report_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.protocol
+
+    @property
+    def protocol(self) -> str:
+        return f"{self.protocol_number}/{self.protocol_year}"

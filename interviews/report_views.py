@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.pdf import letterhead_context
 
 from . import reports
 from .report_forms import ReportForm, SentForm
@@ -70,8 +71,41 @@ def print_page(request, pk: int):
             "letter_date": report.sent_at or timezone.localdate(),
             "can_change": can_change,
             "sent_form": _sent_form(report) if can_change and refusal is None else None,
+            "sent_versions": reports.sent_versions(report),
+            **letterhead_context(),
         },
     )
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*CASE_ROLES)
+def draft_pdf(request, pk: int):
+    """The letter as it stands, as a PDF without a protocol number (a draft to check before sending)."""
+    report = reports.report_get(request.user, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if reports.report_refusal(report) is not None:
+        raise Http404  # without her consent or a legal basis the letter is not even built
+    record_viewed(report)
+    data = reports.report_pdf(report, letter_date=timezone.localdate())
+    return _pdf_response(data, f"{report.referral.person.case_code}-bozza.pdf")
+
+
+@role_required(*CASE_ROLES)
+def sent_pdf(request, pk: int, version: int):
+    """The PDF exactly as it was sent, byte for byte."""
+    sent = reports.sent_version_get(request.user, pk, version)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    data = reports.sent_version_pdf(sent)
+    name = f"{sent.report.referral.person.case_code}-prot-{sent.protocol_number}-{sent.protocol_year}.pdf"
+    return _pdf_response(data, name)
 
 
 def _sent_form(report, data=None) -> SentForm:
@@ -92,7 +126,10 @@ def sent(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Recorded as sent."))
+            protocol = report.sent_versions.order_by("-version").first()
+            messages.success(
+                request, _("Recorded as sent, protocol no. %(protocol)s.") % {"protocol": protocol.protocol}
+            )
             return redirect("reports:print", report.pk)
     refusal = reports.report_refusal(report)
     return render(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,7 @@ from ceis.consent.selectors import may_share, purpose_for
 from ceis.consent.services import SharingRefused, share_guard
 from referrals.models import ExploitationForm, Referral
 
-from .models import IndicatorAnswer, Interview, InterviewList, Report
+from .models import IndicatorAnswer, Interview, InterviewList, Report, SentReport
 from .profile import ListProfile, profiles_for
 
 SENT_IN_FUTURE = _("The date it was sent cannot be in the future.")
@@ -169,5 +170,79 @@ def report_mark_sent(*, report: Report, sent_at: datetime.date, by) -> Report:
     with acting_as(by):
         report.save(update_fields=["sent_at"])
         referral.save(update_fields=["report_returned_at", "updated_at"])
+        _sent_version_store(report=report, sent_at=sent_at, by=by)
     report.referral.report_returned_at = sent_at
     return report
+
+
+def report_pdf(report: Report, *, letter_date: datetime.date, protocol: str = "") -> bytes:
+    """The letter as a PDF with the letterhead (Italian: it goes to an Italian office)."""
+    from ceis.pdf import render_pdf
+
+    return render_pdf(
+        "interviews/letter_pdf.html",
+        {
+            "report": report,
+            "referral": report.referral,
+            "contents": report_contents(report),
+            "letter_date": letter_date,
+            "protocol": protocol,
+        },
+    )
+
+
+def _sent_version_store(*, report: Report, sent_at: datetime.date, by) -> SentReport:
+    """Take the next protocol number of the year and keep the exact PDF sent, encrypted, with its hash.
+
+    Runs inside ``report_mark_sent``'s transaction: the protocol counter stays locked until it commits, and a
+    failure anywhere gives the number back (no gaps).
+    """
+    import hashlib
+
+    from ceis.crypto import fernet
+    from ceis.service.services import protocol_take
+
+    number = protocol_take(year=sent_at.year)
+    last = report.sent_versions.order_by("-version").values_list("version", flat=True).first() or 0
+    pdf = report_pdf(report, letter_date=sent_at, protocol=f"{number}/{sent_at.year}")
+    return SentReport.objects.create(
+        report=report,
+        version=last + 1,
+        recipient=report.recipient,
+        sent_at=sent_at,
+        protocol_year=sent_at.year,
+        protocol_number=number,
+        pdf=fernet().encrypt(pdf).decode(),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        created_by=by,
+    )
+
+
+def sent_versions(report: Report) -> list[SentReport]:
+    """The versions of the report as sent, newest first (without their PDFs)."""
+    return list(
+        report.sent_versions.defer("pdf")
+        .annotate(has_pdf=ExpressionWrapper(~Q(pdf=""), output_field=BooleanField()))
+        .order_by("-version")
+    )
+
+
+def sent_version_get(user, report_pk: int, version: int) -> SentReport:
+    """One version as sent of a report the user may see, or 404."""
+    report = report_get(user, report_pk)
+    try:
+        sent = report.sent_versions.exclude(pdf="").get(version=version)
+    except SentReport.DoesNotExist as exc:
+        raise Http404 from exc
+    sent.report = report
+    return sent
+
+
+def sent_version_pdf(sent: SentReport) -> bytes:
+    """The PDF exactly as sent; the read goes to the audit log."""
+    from ceis.audit.services import record_viewed
+    from ceis.crypto import fernet
+
+    data = fernet().decrypt(sent.pdf.encode())
+    record_viewed(sent)
+    return data

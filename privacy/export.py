@@ -57,6 +57,7 @@ SECTIONS: list[Section] = [
         ("indicator__code", "indicator__strength"),
     ),
     Section("reports_to_referring_bodies", "interviews.Report", "referral__person", ("recipient__name",)),
+    Section("reports_as_sent", "interviews.SentReport", "report__referral__person", ("recipient__name",)),
     Section("pathways", "protection.ProtectionPathway", "person"),
     Section("pathway_phases", "protection.PhaseChange", "pathway__person"),
     Section("plan_goals", "protection.PlanGoal", "pathway__person"),
@@ -75,6 +76,7 @@ SECTIONS: list[Section] = [
     Section("consent_withdrawals", "consent.ConsentWithdrawal", "consent__person"),
     Section("legal_bases_without_consent", "consent.LegalBasis", "person", ("recipient__name",)),
     Section("disclosures", "consent.Disclosure", "person", ("recipient__name",)),
+    Section("documents", "documents.Document", "person"),
 ]
 
 # Who did what to which record: ids, actions and dates only.
@@ -82,16 +84,37 @@ _EVENT_FIELDS = ("id", "at", "kind", "actor_id", "target_type__model", "target_i
 _LOGENTRY_FIELDS = ("id", "timestamp", "action", "actor_id", "content_type__model", "object_pk")
 
 
-def _rows(section: Section, person) -> list[dict[str, Any]] | None:
+def _rows(section: Section, person, *, with_files: bool = True) -> list[dict[str, Any]] | None:
     model = section.model_class()
     if model is None:
         return None
     concrete = [f.attname for f in model._meta.concrete_fields]
     qs = model._default_manager.filter(**{section.to_person: person.pk}).order_by("pk")
-    return list(qs.values(*concrete, *section.extra))
+    rows = list(qs.values(*concrete, *section.extra))
+    if model._meta.label in _FILE_FIELDS:
+        _decrypt_files(rows, _FILE_FIELDS[model._meta.label], with_files=with_files)
+    return rows
 
 
-def collect(person) -> dict[str, Any]:
+# Models that keep a file as a Fernet token: the column holding it.
+_FILE_FIELDS = {"documents.Document": "content", "interviews.SentReport": "pdf"}
+
+
+def _decrypt_files(rows: list[dict[str, Any]], column: str, *, with_files: bool) -> None:
+    """Stored files (case documents, reports as sent) go out in clear (base64), never as the stored ciphertext;
+    the printed export lists them without their content (each is downloaded on its own)."""
+    import base64
+
+    from ceis.crypto import fernet
+
+    for row in rows:
+        token = row.pop(column)
+        row.pop("submission", None)
+        if with_files:
+            row["file_base64"] = base64.b64encode(fernet().decrypt(token.encode())).decode() if token else ""
+
+
+def collect(person, *, with_files: bool = True) -> dict[str, Any]:
     """Everything held about ``person``: her records (decrypted), notifications and audit rows (ids only)."""
     from auditlog.models import LogEntry
 
@@ -106,7 +129,7 @@ def collect(person) -> dict[str, Any]:
     records: dict[str, Any] = {}
     owned: list[tuple[type, list[int]]] = []
     for section in SECTIONS:
-        rows = _rows(section, person)
+        rows = _rows(section, person, with_files=with_files)
         if rows is None:
             continue
         records[section.name] = rows

@@ -44,6 +44,7 @@ SCRUBS: list[Scrub] = [
     ),
     Scrub("interviews.IndicatorAnswer", "interview__referral__person", {"note": PLACEHOLDER}),
     Scrub("interviews.Report", "referral__person", {"opinion": PLACEHOLDER}),
+    Scrub("interviews.SentReport", "report__referral__person", {"pdf": ""}),  # the letter as sent, in full
     Scrub("protection.PlanGoal", "pathway__person", {"goal": PLACEHOLDER}),
     Scrub("protection.GoalReview", "goal__pathway__person", {"note": PLACEHOLDER}),
     Scrub("protection.Accommodation", "pathway__person", {"secret_address": PLACEHOLDER, "facility_name": ""}),
@@ -57,6 +58,12 @@ SCRUBS: list[Scrub] = [
     # Consent records are append-only for everyone else; erasure is the one sanctioned rewrite of their text.
     Scrub("consent.Consent", "person", {"recipient_note": PLACEHOLDER, "interpreter": PLACEHOLDER}),
     Scrub("consent.LegalBasis", "person", {"explanation": PLACEHOLDER}),
+    # Case documents: the file itself is emptied. One line per record a document can hang on, so that erasing a
+    # referral, an interview or a pathway (retention) reaches the documents on it.
+    *(
+        Scrub("documents.Document", path, {"description": PLACEHOLDER, "content": ""})
+        for path in ("person", "referral__person", "interview__referral__person", "pathway__person")
+    ),
 ]
 
 # The person herself: names, contacts, documents and the full date of birth (the year stays).

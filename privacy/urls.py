@@ -9,6 +9,7 @@ urlpatterns = [
     path("person/<int:pk>/", views.person, name="person"),
     path("person/<int:pk>/export.json", views.export_json, name="export_json"),
     path("person/<int:pk>/export/", views.export_print, name="export_print"),
+    path("person/<int:pk>/export.pdf", views.export_pdf, name="export_pdf"),
     path("person/<int:pk>/restrict/", views.restrict, name="restrict"),
     path("person/<int:pk>/restrict/lift/", views.restrict_lift, name="restrict_lift"),
     path("person/<int:pk>/hold/", views.hold, name="hold"),

@@ -71,6 +71,23 @@ def export_print(request, pk: int):
     return render(request, "privacy/export_print.html", {"person": record, "data": data})
 
 
+@coordinators_only
+@require_GET
+def export_pdf(request, pk: int):
+    """The access export as a PDF with the service's letterhead, to hand to the person (in her language of
+    the request: Italian by default)."""
+    from ceis.pdf import render_pdf
+
+    record = _person(request, pk)
+    data = services.person_export(person=record, by=request.user, fmt="pdf")
+    pdf = render_pdf("privacy/export_pdf.html", {"person": record, "data": data})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"export-person-{record.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _flag_view(request, pk: int, *, form_class, setter, template: str, done: str):
     record = _person(request, pk)
     form = form_class(request.POST or None)

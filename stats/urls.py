@@ -15,5 +15,6 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<str:month>.csv", views.report_csv, name="report_csv"),
     path("reports/<str:month>.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<str:month>.pdf", views.report_pdf, name="report_pdf"),
     path("reports/<str:month>/", views.report, name="report"),
 ]

@@ -6,7 +6,7 @@ import datetime
 import re
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,3 +142,19 @@ def report_csv(request, month: str):
     return exports.csv_response(
         selectors.table_rows(report.data), f"monthly-report-{month}.csv", rfc=exports.wants_rfc(request)
     )
+
+
+@role_required(roles.COORDINATOR)
+@require_GET
+def report_pdf(request, month: str):
+    """The monthly report as a PDF with the service's letterhead (``ceis.pdf``)."""
+    from ceis.pdf import render_pdf
+
+    first = _month_or_404(month)
+    report = get_object_or_404(MonthlyReport, month=first)
+    event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "pdf"})
+    rows = selectors.table_rows(report.data)
+    pdf = render_pdf("pdf/monthly_report.html", {"month": first, "header": rows[0], "rows": rows[1:]})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="monthly-report-{month}.pdf"'
+    return response

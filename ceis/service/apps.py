@@ -12,4 +12,4 @@ class ServiceConfig(AppConfig):
 
         from .models import ServiceSettings
 
-        auditlog.register(ServiceSettings)
+        auditlog.register(ServiceSettings, exclude_fields=["logo"])

@@ -29,6 +29,15 @@ class ServiceSettings(models.Model):
     activation_line = models.CharField(_("activation line"), max_length=50, default=DEFAULT_ACTIVATION_LINE)
     email = models.EmailField(_("e-mail"), blank=True)
     pec = models.EmailField(_("PEC (certified e-mail)"), blank=True)
+    # The logo as checked image bytes (PNG or JPEG re-encoded by ceis.uploads), kept with the row: no media file.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(
+        _("logo type"),
+        max_length=20,
+        blank=True,
+        choices=[("image/png", "PNG"), ("image/jpeg", "JPEG")],
+        editable=False,
+    )
 
     # Switches of other features.
     catalogue_substitution = models.BooleanField(
@@ -58,3 +67,30 @@ class ServiceSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    @property
+    def logo_data_uri(self) -> str:
+        """The logo inline, for documents rendered on the server (nothing fetched from outside)."""
+        if not self.logo or not self.logo_type:
+            return ""
+        import base64
+
+        return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo)).decode()}"
+
+
+class ProtocolCounter(models.Model):
+    """The service's outgoing protocol register: the last number given in each year.
+
+    A number is taken under a row lock in the same transaction that stores what was sent
+    (``ceis.service.services.protocol_take``): a rolled-back send gives its number back, so the sequence has no gaps.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("protocol counter")
+        verbose_name_plural = _("protocol counters")
+
+    def __str__(self) -> str:
+        return f"{self.last}/{self.year}"

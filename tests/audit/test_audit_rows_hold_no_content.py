@@ -67,7 +67,15 @@ def _builders(operator):
     from django.contrib.contenttypes.models import ContentType
 
     from ceis.consent import models as c
-    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, InterviewList, Mediator, Report
+    from interviews.models import (
+        CatalogueVersion,
+        Indicator,
+        IndicatorAnswer,
+        InterviewList,
+        Mediator,
+        Report,
+        SentReport,
+    )
     from materials.models import Language
     from privacy import models as v
     from protection import models as p
@@ -168,7 +176,33 @@ def _builders(operator):
         "privacy.Erasure": lambda t: v.Erasure.objects.create(person=factories.PersonFactory(), by=operator, **t),
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
         "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
+        "documents.Document": lambda t: _document(referral, operator, t),
+        "interviews.SentReport": lambda t: SentReport.objects.create(
+            report=Report.objects.create(referral=referral, recipient=referral.referring_body),
+            version=1,
+            recipient=referral.referring_body,
+            sent_at=day,
+            protocol_year=2026,
+            protocol_number=next(_counter),
+            created_by=operator,
+            **t,
+        ),
     }
+
+
+def _document(referral, operator, texts: dict):
+    from documents.models import Document
+
+    return Document.objects.create(
+        person=referral.person,
+        referral=referral,
+        kind="other",
+        date=datetime.date(2026, 3, 2),
+        file_type="application/pdf",
+        size=1,
+        uploaded_by=operator,
+        **texts,
+    )
 
 
 def _edited_rule(texts: dict):

@@ -144,6 +144,7 @@ CASE_SCREENS = [
         lambda w: f"/consent/person/{w['referral'].person_id}/legal-basis/new/",
         _submit_empty,
     ),
+    Screen("add a document", lambda w: f"/documents/referral/{w['referral'].pk}/add/"),
     Screen("consent withdrawal", lambda w: f"/consent/{w['consent'].pk}/withdraw/"),
     Screen("report print, no consent", lambda w: f"/interviews/reports/{w['report_refused'].pk}/print/"),
     Screen(
@@ -240,6 +241,7 @@ ADMIN_SCREENS = [
     Screen("audit log", lambda w: "/audit/"),
     Screen("audit log, errors", lambda w: "/audit/?record=5&start=2026-02-01&end=2026-01-01"),
     Screen("accounts", lambda w: "/accounts/users/"),
+    Screen("service settings", lambda w: "/service/"),
     Screen("account form", lambda w: "/accounts/users/new/"),
     Screen("account form, errors", lambda w: "/accounts/users/new/", _submit_empty),
     Screen("account edit", lambda w: f"/accounts/users/{w['operator'].pk}/edit/"),

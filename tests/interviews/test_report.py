@@ -23,7 +23,7 @@ from tests import factories
 from tests.browser.test_pages_carry_no_inline_code import inline_code
 
 OPINION = "Parere favorevole: indicatori forti di reclutamento ingannevole"
-LETTERHEAD = "CeIS Gruppo «Giovani e Comunità» — Servizio antitratta, Lucca"
+LETTERHEAD = "CeIS Gruppo &quot;Giovani e Comunità&quot;"  # the service settings' default name
 
 
 @pytest.fixture(autouse=True)
@@ -177,6 +177,7 @@ def test_with_nothing_chosen_it_prints_only_the_letter(op_client, referral, inte
             assert marker not in html, marker
     assert fake_profile == []  # the profile is not even computed
     assert LETTERHEAD in html
+    assert "335 6975107" in html  # the activation line
     assert referral.person.case_code in html
     assert "Commissione Territoriale di Firenze" in html
     assert f'datetime="{timezone.localdate().isoformat()}"' in html

@@ -327,6 +327,7 @@ OPERATOR_FORMS: dict[str, Callable] = {
         "service_referrals:new_for_referral", args=[_held_referral(op).pk]
     ),
     "service status": lambda op: reverse("service_referrals:detail", args=[_service(op).pk]),
+    "document add": lambda op: reverse("documents:add", args=["referral", _held_referral(op).pk]),
     **{
         f"pathway part {part}": _part_form(part)
         for part in ("goal", "accommodation", "literacy", "training", "job", "permit", "diary")
@@ -359,6 +360,7 @@ ADMIN_FORMS: dict[str, Callable] = {
     "account new": lambda admin: reverse("users:create"),
     "account edit": lambda admin: reverse("users:edit", args=[factories.OperatorFactory().pk]),
     "own account edit": lambda admin: reverse("users:edit", args=[admin.pk]),
+    "service settings": lambda admin: reverse("service:settings"),
 }
 
 
