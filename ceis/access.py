@@ -227,8 +227,9 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
 def _visible_documents(qs: QuerySet, user, action: str) -> QuerySet:
     """A case document follows the record it hangs on: its pathway, else its referral (an interview's document
     names the interview's referral), else its person."""
-    from protection.models import ProtectionPathway
-    from referrals.models import Person, Referral
+    ProtectionPathway = apps.get_model("protection", "ProtectionPathway")
+    Person = apps.get_model("referrals", "Person")
+    Referral = apps.get_model("referrals", "Referral")
 
     pathways = visible(ProtectionPathway, user, action=action).filter(pk=OuterRef("pathway"))
     referrals = visible(Referral, user, action=action).filter(pk=OuterRef("referral"))

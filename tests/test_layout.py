@@ -37,6 +37,7 @@ FLOORS = {
     "caseload": 4,
     "stats": 4,
     "privacy": 4,
+    "documents": 4,  # case documents hang on people, referrals, interviews and pathways
     "devdata": 5,
 }
 PUBLIC = {"models", "selectors", "services", "signals", "figures"}

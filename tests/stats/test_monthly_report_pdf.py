@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from caseload.tasks import build_monthly_report
+from stats.tasks import build_monthly_report
 from ceis.audit.models import Event
 from tests import factories
 
