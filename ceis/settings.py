@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ceis.requests.StripNulMiddleware",  # after CSRF: its process_view reads the POST first
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ceis.accounts.middleware.UserLanguageMiddleware",
     "ceis.accounts.middleware.LoginRequiredMiddleware",
