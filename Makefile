@@ -41,6 +41,7 @@ test: install lint
 # Django's deployment checklist with production settings: DEBUG off, HTTPS on, fresh throw-away keys.
 check-deploy: install
 	DEBUG=0 ALLOWED_HOSTS=ceis.example.org SECURE_COOKIES=1 SECURE_SSL_REDIRECT=1 \
+	ADMIN_URL="admin-$$($(PY) -c 'import secrets; print(secrets.token_hex(8))')/" \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	FIELD_ENCRYPTION_KEY="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DUPLICATE_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

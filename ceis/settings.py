@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ceis.requests.StripNulMiddleware",  # after CSRF: its process_view reads the POST first
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ceis.accounts.middleware.UserLanguageMiddleware",
     "ceis.accounts.middleware.LoginRequiredMiddleware",
@@ -129,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-ADMIN_URL = env("ADMIN_URL", default="django-admin/")
+ADMIN_URL = env("ADMIN_URL", default="django-admin/")  # refused in production (ceis.startup, check ceis.E002)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -285,8 +286,12 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # ceis/logs.py: control characters escaped in every record, tampered requests logged as one warning line.
+    "filters": {"escape_control_characters": {"()": "ceis.logs.EscapeControlCharacters"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_control_characters"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own handlers (console in DEBUG, mail_admins) would print unfiltered records: only the root's.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # Referral lists
@@ -347,6 +352,7 @@ PASSWORD_RESET_TIMEOUT = env.int("SET_PASSWORD_LINK_HOURS", default=72) * 60 * 6
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_ABSOLUTE_TIMEOUT_HOURS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=10)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # a session cookie: closing the browser ends the session too
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session on links followed from e-mails
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token

@@ -26,6 +26,20 @@ def _is_set(setting: str) -> bool:
         return False
 
 
+# The Django admin's path when ADMIN_URL is not set: every scanner tries it, so production must choose another.
+DEFAULT_ADMIN_URL = "django-admin/"
+
+
+def admin_url_problem() -> str | None:
+    """Why the admin's path is not fit for production, or None."""
+    if settings.DEBUG:
+        return None
+    path = settings.ADMIN_URL.strip("/").lower()
+    if not path or path in {DEFAULT_ADMIN_URL.strip("/"), "admin", "django-admin"}:
+        return "ADMIN_URL is the default (set a path of your own, e.g. a random one)"
+    return None
+
+
 def missing_secrets() -> list[str]:
     """Environment variables still to set (none in DEBUG, where dev-only keys stand in)."""
     return [variable for setting, variable in REQUIRED.items() if not _is_set(setting)]
@@ -43,3 +57,11 @@ def check_secrets(app_configs=None, **kwargs):
         checks.Error(f"{variable} is not set.", hint="Set it in the environment.", id="ceis.E001")
         for variable in missing_secrets()
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_admin_url(app_configs=None, **kwargs):
+    problem = admin_url_problem()
+    if problem is None:
+        return []
+    return [checks.Error(f"{problem}.", hint="Set ADMIN_URL in the environment.", id="ceis.E002")]

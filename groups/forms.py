@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ceis import access
-from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
+from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, PlausibleDateRangeFilter
 from ceis.partners.models import PartnerBody
 from materials import selectors as material_selectors
 from referrals.models import Person, Referral
@@ -294,7 +294,7 @@ class SessionFilter(django_filters.FilterSet):
     host_centre = django_filters.ModelChoiceFilter(
         label=_("Host centre"), queryset=PartnerBody.objects.filter(group_sessions__isnull=False).distinct()
     )
-    held = django_filters.DateFromToRangeFilter(
+    held = PlausibleDateRangeFilter(
         label=_("Held between"),
         field_name="held_at",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ceis.forms import PlausibleDateRangeFilter
 from ceis.partners.models import PartnerBody
 
 from .models import Referral
@@ -30,7 +31,7 @@ class ReferralFilter(django_filters.FilterSet):
         label=_("Referring body"), queryset=PartnerBody.objects.order_by("name")
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Referral.Channel.choices)
-    received = django_filters.DateFromToRangeFilter(
+    received = PlausibleDateRangeFilter(
         label=_("Received between"),
         field_name="received_at",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),

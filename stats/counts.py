@@ -31,6 +31,8 @@ def _marginals(groups: list[dict], fields: tuple[str, ...], measure: str = "n") 
 
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
+    # A period is kept within plausible dates where it is asked for; clamped here too, so no caller overflows.
+    start, end = max(start, datetime.date(1900, 1, 1)), min(end, datetime.date(2100, 12, 31))
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return low, high

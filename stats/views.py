@@ -17,6 +17,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.models import Event
 from ceis.audit.services import event_record
+from ceis.forms import is_plausible_date
 
 from . import selectors
 from .models import MonthlyReport
@@ -37,6 +38,9 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
         return default
     if start > end:
         messages.error(request, _("The start of the period is after its end; showing the current year."))
+        return default
+    if not (is_plausible_date(start) and is_plausible_date(end)):
+        messages.error(request, _("Enter dates between 1900 and 2100; showing the current year."))
         return default
     return start, end
 

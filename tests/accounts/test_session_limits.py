@@ -86,3 +86,15 @@ def test_deactivation_ends_every_session_and_reactivation_does_not_revive_them(o
     services.user_set_active(user=operator, active=True, by=admin_user)
     assert _asks_to_log_in(client.get(reverse("referrals:mine")))
     assert log_in(client, "op_a").status_code == 302
+
+
+def test_the_session_cookie_ends_when_the_browser_closes(operator):
+    from django.conf import settings as django_settings
+
+    from tests.factories import PASSWORD
+
+    client = Client()
+    response = client.post(reverse("login"), {"username": "op_a", "password": PASSWORD})
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie.value
+    assert not cookie["max-age"] and not cookie["expires"]

@@ -16,6 +16,7 @@ SERVE_VARIABLES = (
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
+    "ADMIN_URL",
 )
 
 
@@ -71,6 +72,45 @@ def test_it_lets_a_complete_environment_through():
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/ceis",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        ADMIN_URL="office-7f3a9c/",
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_it_refuses_the_default_admin_path():
+    complete = {
+        "SECRET_KEY": "k" * 50,
+        "FIELD_ENCRYPTION_KEY": "Jq0pP8b3Y9m3pQyQvJQ5n0bKx0cVh8m3Yf5m0n1l2s4=",
+        "DUPLICATE_HASH_KEY": "d" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ceis",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    }
+    for admin_url in (None, "django-admin/", "admin/"):
+        done = _preflight(**complete, **({"ADMIN_URL": admin_url} if admin_url else {}))
+        assert done.returncode == 2
+        assert "ADMIN_URL is the default" in done.stderr
+
+
+def _deploy_check(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SERVE_VARIABLES}
+    keys = {
+        "SECRET_KEY": "k" * 50,
+        "FIELD_ENCRYPTION_KEY": "Jq0pP8b3Y9m3pQyQvJQ5n0bKx0cVh8m3Yf5m0n1l2s4=",
+        "DUPLICATE_HASH_KEY": "d" * 50,
+        "ALLOWED_HOSTS": "ceis.example.org",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DEBUG": "0", **keys, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_deploy_check_refuses_the_default_admin_path_and_accepts_another():
+    assert "ceis.E002" in _deploy_check().stderr
+    assert "ceis.E002" not in _deploy_check(ADMIN_URL="office-7f3a9c/").stderr

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from stats.tasks import build_monthly_report
 from ceis.audit.models import Event
+from stats.tasks import build_monthly_report
 from tests import factories
 
 
