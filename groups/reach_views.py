@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
-from ceis.forms import plausible_date_validators
 
 from . import reach as selectors
 from .models import GroupSession
@@ -35,7 +34,6 @@ class PeriodForm(forms.Form):
             self.fields[name] = forms.DateField(
                 label=label,
                 required=False,
-                validators=plausible_date_validators(),
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             )
 
