@@ -60,6 +60,13 @@ def _restore_reference_data() -> None:
 
     from ceis.accounts import roles
 
+    if not Permission.objects.exists():  # after a serialized-rollback flush, which skips post_migrate
+        from django.contrib.auth.management import create_permissions
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
     for role, perms in roles.PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(
@@ -170,3 +177,26 @@ def pytest_terminal_summary(terminalreporter):
                 if key == "route_sweep":
                     terminalreporter.write_line(f"route sweep: {value} URL patterns covered")
                     return
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a committing test without ``serialized_rollback=True`` (see tests/browser/conftest.py).
+
+    A plain ``transaction=True`` test's flush re-creates content types with new ids; the next
+    serialized-rollback test then collides with them, and a test after a serialized one finds no
+    permissions at all. Which one fails depends on the order xdist deals them: refuse the cause.
+    """
+    wrong = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            wrong.append(item.nodeid)
+        elif "transactional_db" in getattr(item, "fixturenames", ()) and not (
+            marker and marker.kwargs.get("serialized_rollback")
+        ):
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "transaction=True needs serialized_rollback=True in this suite (tests/browser/conftest.py):\n  "
+            + "\n  ".join(wrong)
+        )

@@ -157,7 +157,7 @@ def _concurrently(n: int, work) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_takes_get_distinct_gap_free_numbers_on_postgresql():
     require_service(connection.vendor == "postgresql", "PostgreSQL")
 
@@ -178,7 +178,7 @@ def test_concurrent_takes_get_distinct_gap_free_numbers_on_postgresql():
     assert taken == list(range(1, 8))  # seven sends, 1..7: distinct, and no gap from the one rolled back
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_sends_of_reports_get_distinct_numbers_on_postgresql(operator):
     require_service(connection.vendor == "postgresql", "PostgreSQL")
     report_ids = [_report(_referral(operator)).pk for _ in range(2)]

@@ -443,8 +443,8 @@ def _document(referral, operator):
         kind="other",
         date=timezone.localdate(),
         file_type="application/pdf",
-        size=5,
-        content="x",
+        size=8,
+        content=fernet().encrypt(b"%PDF-1.7").decode(),
         uploaded_by=operator,
     )
 
