@@ -435,6 +435,7 @@ def _sent(report, operator):
 
 
 def _document(referral, operator):
+    from ceis.crypto import fernet
     from documents.models import Document
 
     return Document.objects.create(
