@@ -11,15 +11,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ceis.audit.services import acting_as
+from ceis.uploads import CheckedFile
 
 from .models import Language, Material, Topic
 from .selectors import language_code_taken
-from .uploads import CheckedUpload
 
 MATERIAL_FIELDS = ("title", "kind", "description", "url")
 LANGUAGE_FIELDS = ("code", "name_it", "name_en")
@@ -62,9 +63,9 @@ def _check_material(material: Material, *, languages: list[Language], has_file: 
         raise ValidationError(errors)
 
 
-def _store(material: Material, upload: CheckedUpload) -> None:
+def _store(material: Material, upload: CheckedFile) -> None:
     """Write the file under a random name (``upload_to``) and record what it is."""
-    material.file.save("upload", upload.content, save=False)
+    material.file.save("upload", ContentFile(upload.data), save=False)
     material.file_type = upload.mime
     material.file_size = upload.size
 
@@ -84,7 +85,7 @@ def material_create(
     data: Mapping[str, Any],
     languages: Iterable[Language],
     topics: Iterable[Topic] = (),
-    upload: CheckedUpload | None = None,
+    upload: CheckedFile | None = None,
     by,
 ) -> Material:
     """Add a material to the library, with a file that passed ``uploads.check_upload`` or with a link."""
@@ -114,7 +115,7 @@ def material_update(
     data: Mapping[str, Any],
     languages: Iterable[Language],
     topics: Iterable[Topic] = (),
-    upload: CheckedUpload | None = None,
+    upload: CheckedFile | None = None,
     remove_file: bool = False,
     by,
 ) -> Material:

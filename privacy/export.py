@@ -4,6 +4,10 @@ Each section is one line: a model, its path to the person and, optionally, extra
 One query per section whatever the number of records, plus one for each audit table. A new model
 holding data about a person (the consent records, say) joins with one line in ``SECTIONS``; a model
 whose app is not installed is skipped.
+
+A compartment holds in the export too: the secret address of a safe house is shown only to the operators
+assigned to its pathway, so it goes into the export only when one of them produces it; for anyone else the
+column is not even read and says instead that the assigned operators keep it (``Section.compartment``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ceis import access
+
+KEPT_BY_ASSIGNED = _("Kept by the operators assigned to the pathway: not included in this export.")
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,8 @@ class Section:
     model: str  # "app_label.Model", or "app_label.Model.m2m_field" for a many-to-many table
     to_person: str
     extra: tuple[str, ...] = field(default_factory=tuple)
+    # (column, path to its pathway): a column only the pathway's assigned operators read.
+    compartment: tuple[str, str] | None = None
 
     def model_class(self):
         app_label, model_name, *m2m = self.model.split(".")
@@ -62,7 +73,13 @@ SECTIONS: list[Section] = [
     Section("pathway_phases", "protection.PhaseChange", "pathway__person"),
     Section("plan_goals", "protection.PlanGoal", "pathway__person"),
     Section("plan_goal_reviews", "protection.GoalReview", "goal__pathway__person"),
-    Section("accommodations", "protection.Accommodation", "pathway__person", ("facility__name",)),
+    Section(
+        "accommodations",
+        "protection.Accommodation",
+        "pathway__person",
+        ("facility__name",),
+        compartment=("secret_address", "pathway"),
+    ),
     Section("literacy_courses", "protection.LiteracyCourse", "pathway__person"),
     Section("trainings", "protection.Training", "pathway__person"),
     Section("job_placements", "protection.JobPlacement", "pathway__person"),
@@ -84,16 +101,35 @@ _EVENT_FIELDS = ("id", "at", "kind", "actor_id", "target_type__model", "target_i
 _LOGENTRY_FIELDS = ("id", "timestamp", "action", "actor_id", "content_type__model", "object_pk")
 
 
-def _rows(section: Section, person, *, with_files: bool = True) -> list[dict[str, Any]] | None:
+def _rows(section: Section, person, *, with_files: bool = True, viewer=None) -> list[dict[str, Any]] | None:
     model = section.model_class()
     if model is None:
         return None
     concrete = [f.attname for f in model._meta.concrete_fields]
     qs = model._default_manager.filter(**{section.to_person: person.pk}).order_by("pk")
+    if section.compartment:
+        column, _ = section.compartment
+        concrete = [name for name in concrete if name != column]  # never read, unless for an assigned operator
     rows = list(qs.values(*concrete, *section.extra))
+    if section.compartment:
+        _fill_compartment(rows, section, model, qs, viewer=viewer)
     if model._meta.label in _FILE_FIELDS:
         _decrypt_files(rows, _FILE_FIELDS[model._meta.label], with_files=with_files)
     return rows
+
+
+def _fill_compartment(rows: list[dict[str, Any]], section: Section, model, qs, *, viewer) -> None:
+    """The compartment's column in clear for the rows whose pathway ``viewer`` is assigned to (one query), a
+    line saying who keeps it for the others."""
+    column, to_pathway = section.compartment
+    mine: dict[int, Any] = {}
+    if rows and viewer is not None:
+        pathway_model = model._meta.get_field(to_pathway).related_model
+        assigned = access.assigned_to(pathway_model, viewer).values("pk")
+        mine = dict(qs.filter(**{f"{to_pathway}__in": assigned}).values_list("pk", column))
+    kept = str(KEPT_BY_ASSIGNED)
+    for row in rows:
+        row[column] = mine[row["id"]] if row["id"] in mine else kept
 
 
 # Models that keep a file as a Fernet token: the column holding it.
@@ -114,8 +150,11 @@ def _decrypt_files(rows: list[dict[str, Any]], column: str, *, with_files: bool)
             row["file_base64"] = base64.b64encode(fernet().decrypt(token.encode())).decode() if token else ""
 
 
-def collect(person, *, with_files: bool = True) -> dict[str, Any]:
-    """Everything held about ``person``: her records (decrypted), notifications and audit rows (ids only)."""
+def collect(person, *, with_files: bool = True, viewer=None) -> dict[str, Any]:
+    """Everything held about ``person``: her records (decrypted), notifications and audit rows (ids only).
+
+    ``viewer`` is who produces the export: a compartment's column is in it only where she is assigned.
+    """
     from auditlog.models import LogEntry
 
     from ceis.audit.models import Event
@@ -129,7 +168,7 @@ def collect(person, *, with_files: bool = True) -> dict[str, Any]:
     records: dict[str, Any] = {}
     owned: list[tuple[type, list[int]]] = []
     for section in SECTIONS:
-        rows = _rows(section, person, with_files=with_files)
+        rows = _rows(section, person, with_files=with_files, viewer=viewer)
         if rows is None:
             continue
         records[section.name] = rows

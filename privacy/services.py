@@ -74,7 +74,7 @@ def person_erase(*, person, by, rule: RetentionRule | None = None) -> Erasure:
 
 def person_export(*, person, by, fmt: str) -> dict:
     """Everything held about the person (GDPR art. 15), with an audit event for the export."""
-    data = export.collect(person, with_files=fmt == "json")
+    data = export.collect(person, with_files=fmt == "json", viewer=by)
     event_record(kind=Event.Kind.EXPORT, actor=by, target=person, details={"what": "art15", "format": fmt})
     return data
 

@@ -4,7 +4,6 @@ again without their hidden data, random names in private storage, attachment-onl
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,42 +17,22 @@ from PIL.PngImagePlugin import PngInfo
 from materials import services as material_services
 from materials import uploads
 from materials.models import Language, Material, Topic
-from tests import factories
+from tests import factories, samples
 
 MB = 1024 * 1024
 CREATE = reverse("materials:create")
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 64 + b"This program cannot be run"
-HTML = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(document.cookie)</script></body></html>"
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" + b"\x00" * 64
-WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm\x42\x87\x81\x04" + b"\x00" * 64
+HTML = samples.HTML_PAGE
+MP4 = samples.mp4()
+WEBM = samples.webm()
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
-
-
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            archive.writestr(zipfile.ZipInfo(name), data)  # stored, in this order, as office suites write them
-    return buffer.getvalue()
-
-
-def _opendocument(mime: str) -> bytes:
-    return _zip([("mimetype", mime.encode()), ("content.xml", b"<office:document-content/>")])
-
-
-def _ooxml(folder: str) -> bytes:
-    return _zip(
-        [("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b"<Relationships/>"), (f"{folder}x.xml", b"<x/>")]
-    )
-
-
-PPTX = _ooxml("ppt/")
-DOCX = _ooxml("word/")
-ODP = _opendocument("application/vnd.oasis.opendocument.presentation")
-ODT = _opendocument("application/vnd.oasis.opendocument.text")
-ZIP = _zip([("readme.txt", b"hello")])
+PPTX = samples.pptx()
+DOCX = samples.docx()
+ODP = samples.odp()
+ODT = samples.odt()
+ZIP = samples.zip_of([("readme.txt", b"hello")])
 
 
 def jpeg_with_gps() -> bytes:
@@ -175,7 +154,7 @@ def test_it_checks_the_size_before_reading_the_file():
 
 
 def test_it_accepts_a_file_of_exactly_the_limit():
-    exact = PDF + b"0" * (MB - len(PDF))
+    exact = samples.pdf(size=MB)
     assert uploads.check_upload(upload(exact)).size == MB
 
 
@@ -194,7 +173,7 @@ def test_it_refuses_a_broken_image():
 
 def test_it_saves_a_jpeg_again_without_exif():
     checked = uploads.check_upload(upload(jpeg_with_gps(), "IMG_0001.jpg", "image/jpeg"))
-    data = checked.content.read()
+    data = checked.data
     image = Image.open(io.BytesIO(data))
     assert image.format == "JPEG"
     assert image.size == (40, 20)
@@ -206,7 +185,7 @@ def test_it_saves_a_jpeg_again_without_exif():
 
 def test_it_saves_a_png_again_without_text_chunks():
     checked = uploads.check_upload(upload(png_with_text(), "scan.png", "image/png"))
-    data = checked.content.read()
+    data = checked.data
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     assert image.mode == "RGBA"
@@ -221,7 +200,7 @@ def test_it_keeps_the_picture_upright_when_dropping_the_orientation_tag():
     out = io.BytesIO()
     Image.new("RGB", (40, 20), "blue").save(out, "JPEG", exif=exif)
     checked = uploads.check_upload(upload(out.getvalue(), "p.jpg", "image/jpeg"))
-    assert Image.open(checked.content).size == (20, 40)
+    assert Image.open(io.BytesIO(checked.data)).size == (20, 40)
 
 
 def test_the_service_only_takes_checked_files(coordinator):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from groups.models import GroupSession
 from materials import services as material_services
 from materials.models import Language, Material, Topic
-from tests import factories
+from tests import factories, samples
 
 LIST = reverse("materials:list")
 CREATE = reverse("materials:create")
@@ -313,7 +313,7 @@ def test_it_asks_for_a_file_or_a_link(coord_client):
 def test_it_refuses_both_a_file_and_a_link(coord_client, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kit.pdf", samples.pdf(), content_type="application/pdf")
     response = coord_client.post(CREATE, form_data(file=pdf))
     assert response.status_code == 200
     assert "A material has either a file or a link, not both." in response.text
@@ -370,7 +370,7 @@ def test_it_audits_changes_with_their_author(coord_client, coordinator, library)
 def test_it_switches_a_material_from_file_to_link(coord_client, media, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kit.pdf", samples.pdf(), content_type="application/pdf")
     coord_client.post(CREATE, form_data(url="", file=pdf))
     material = Material.objects.get()
     stored = media / material.file.name
@@ -391,7 +391,7 @@ def test_it_switches_a_material_from_file_to_link(coord_client, media, django_ca
 def test_it_keeps_the_file_when_editing_other_fields(coord_client, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kit.pdf", samples.pdf(), content_type="application/pdf")
     coord_client.post(CREATE, form_data(url="", file=pdf))
     material = Material.objects.get()
     name = material.file.name
@@ -405,7 +405,7 @@ def test_it_keeps_the_file_when_editing_other_fields(coord_client, media):
 def test_a_removed_file_must_be_replaced_by_a_link(coord_client, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kit.pdf", samples.pdf(), content_type="application/pdf")
     coord_client.post(CREATE, form_data(url="", file=pdf))
     material = Material.objects.get()
     response = coord_client.post(edit(material), form_data(url="", remove_file="on"))

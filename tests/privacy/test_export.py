@@ -42,7 +42,9 @@ def test_it_downloads_everything_held_about_her_decrypted(coord_client, operator
     assert records["pathways"][0]["id"] == case["pathway"].pk
     assert records["plan_goals"][0]["goal"] == SECRETS["goal"]
     assert records["plan_goal_reviews"][0]["note"] == SECRETS["review"]
-    assert records["accommodations"][0]["secret_address"] == SECRETS["secret_address"]
+    # The coordinator is not assigned to the pathway: the safe-house address stays with those who are.
+    assert records["accommodations"][0]["secret_address"] == str(export.KEPT_BY_ASSIGNED)
+    assert SECRETS["secret_address"] not in json.dumps(data)
     assert records["diary"][0]["text"] == SECRETS["diary"]
     for part in ("literacy_courses", "trainings", "job_placements", "residence_permits", "pathway_phases"):
         assert part in records

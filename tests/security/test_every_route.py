@@ -37,7 +37,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests import factories
+from tests import factories, samples
 
 
 @dataclass(frozen=True)
@@ -982,7 +982,7 @@ def library_records(settings, tmp_path, coordinator):
     from materials.models import Language
 
     settings.MEDIA_ROOT = tmp_path
-    pdf = SimpleUploadedFile("kit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("kit.pdf", samples.pdf(), content_type="application/pdf")
     material = material_services.material_create(
         data={"title": "Kit invariato", "kind": "leaflet"},
         languages=[Language.objects.get(code="en")],
