@@ -75,6 +75,7 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["strength"].required = True  # blank only on checklists' items, which are not edited here
         self.fields["active"].help_text = _(
             "Untick to stop offering the indicator in new interviews. Answers already given keep it."
         )
@@ -96,6 +97,8 @@ class IndicatorCreateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("audience", "exploitation", "dimension", "strength"):  # blank only on checklists' items
+            self.fields[name].required = True
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Leave empty to add it at the end of its dimension.")
         self.helper = FormHelper()

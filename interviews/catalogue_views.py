@@ -55,7 +55,7 @@ def catalogue_list(request):
 @permissions_or_404(VIEW, CHANGE)
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk: int):
-    indicator = get_object_or_404(Indicator.objects.select_related("version"), pk=pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("version").filter(version__kind="ilo"), pk=pk)
     if not indicator.version.is_draft:
         messages.error(request, PUBLISHED)
         return redirect(_list_url(indicator))

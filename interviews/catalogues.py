@@ -4,6 +4,9 @@ An interview needs lists (``profile.lists_for``: audience × exploitation). Each
 interview already recorded, or else the version in use. When the needed list has no version in use, the labour
 list of the same audience stands in (if the service's setting allows it) and is labelled as a substitute
 everywhere; otherwise the list is missing and the form says who can load it.
+
+Checklists (``CatalogueVersion.Kind.CHECKLIST``: items in sections, no strengths, no rule) stand beside the lists:
+an interview may answer every checklist in use, and keeps the version of each it answered (``checklists_for``).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ class ListInUse:
 
 def in_use() -> dict[tuple[str, str], CatalogueVersion]:
     """The version in use of every list (one query)."""
-    return {(v.audience, v.exploitation): v for v in CatalogueVersion.objects.filter(status="in_use")}
+    return {(v.audience, v.exploitation): v for v in CatalogueVersion.objects.filter(status="in_use", kind="ilo")}
 
 
 def resolve(*, referral, interview: Interview | None = None) -> list[ListInUse]:
@@ -51,7 +54,7 @@ def resolve(*, referral, interview: Interview | None = None) -> list[ListInUse]:
     recorded = {}
     if interview is not None and interview.pk:
         # prefetched with their versions by ``selectors.interview_with_answers``
-        recorded = {(r.version.audience, r.needed): r.version for r in interview.lists.all()}
+        recorded = {(r.version.audience, r.needed): r.version for r in interview.lists.all() if r.needed}
     keys = lists_for(referral=referral, interview=interview)
     current = {} if all(key in recorded for key in keys) else in_use()
     substitution = None
@@ -74,3 +77,13 @@ def versions_of(lists: list[ListInUse]) -> list[CatalogueVersion]:
         if item.version is not None:
             seen.setdefault(item.version.pk, item.version)
     return list(seen.values())
+
+
+def recorded_checklists(interview: Interview | None = None) -> list[CatalogueVersion]:
+    """The checklist versions an interview already answered (from its prefetched lists: no query).
+
+    They keep their version even once a correction is in use; the other checklists in use are offered beside
+    them (``forms.indicators_for``)."""
+    if interview is None or not interview.pk:
+        return []
+    return [r.version for r in interview.lists.all() if not r.needed]

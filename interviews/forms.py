@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -18,7 +18,7 @@ from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
 from . import same_sex
-from .models import Indicator, IndicatorAnswer, Interview, Mediator
+from .models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, Mediator
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
 
@@ -307,20 +307,27 @@ class IndicatorAnswersForm(forms.Form):
         current_list = current_dimension = None
         for row in self.rows():
             ind = row.indicator
-            if (ind.audience, ind.exploitation) != current_list:
+            checklist = not ind.dimension  # a checklist's item: a section, no dimension or strength
+            list_key = ("checklist", ind.version_id) if checklist else (ind.audience, ind.exploitation)
+            if list_key != current_list:
                 if current_list is not None:
                     parts.append("</div>")
-                audience = escape(capfirst(ind.get_audience_display()))
-                parts.append(
-                    f'<h2 class="h6 mt-3">{audience} · {escape(ind.get_exploitation_display())}</h2>'
-                    '<div class="list-group mb-2">'
-                )
-                current_list, current_dimension = (ind.audience, ind.exploitation), None
-            if ind.dimension != current_dimension:
-                parts.append(
-                    f'<div class="list-group-item list-group-item-secondary fw-semibold">{dimensions[ind.dimension]}</div>'
-                )
-                current_dimension = ind.dimension
+                if checklist:
+                    title = f"{escape(ind.version.name)} · {escape(ind.version.label)}"
+                    parts.append(f'<h2 class="h6 mt-3 checklist-title">{title}</h2><div class="list-group mb-2">')
+                else:
+                    audience = escape(capfirst(ind.get_audience_display()))
+                    parts.append(
+                        f'<h2 class="h6 mt-3">{audience} · {escape(ind.get_exploitation_display())}</h2>'
+                        '<div class="list-group mb-2">'
+                    )
+                current_list, current_dimension = list_key, None
+            group = ind.section if checklist else ind.dimension
+            if group != current_dimension:
+                heading = escape(group) if checklist else dimensions[ind.dimension]
+                parts.append(f'<div class="list-group-item list-group-item-secondary fw-semibold">{heading}</div>')
+                current_dimension = group
+            badge = "" if checklist else f' <span class="badge text-bg-secondary">{strengths[ind.strength]}</span>'
             radios = "".join(
                 f'<div class="form-check form-check-inline mb-0"><input type="radio" name="{row.name}" value="{value}" '
                 f'class="form-check-input" id="id_{row.name}_{i}"{" checked" if value == row.value else ""}>'
@@ -329,8 +336,7 @@ class IndicatorAnswersForm(forms.Form):
             )
             parts.append(
                 '<div class="list-group-item"><fieldset>'
-                f'<legend class="fs-6 mb-1">{escape(ind.text)} '
-                f'<span class="badge text-bg-secondary">{strengths[ind.strength]}</span></legend>'
+                f'<legend class="fs-6 mb-1">{escape(ind.text)}{badge}</legend>'
                 f'<div class="d-flex flex-wrap gap-3">{radios}</div>'
                 f'<label class="visually-hidden" for="id_{row.note_name}">{note_label}</label>'
                 f'<input type="text" name="{row.note_name}" value="{escape(row.note)}" maxlength="1000" '
@@ -348,10 +354,24 @@ class IndicatorAnswersForm(forms.Form):
         }
 
 
-def indicators_for(versions) -> QuerySet[Indicator]:
-    """Active indicators of the given catalogue versions, in list order."""
-    return (
-        Indicator.objects.filter(version__in=[v.pk for v in versions], active=True)
-        .select_related("version")
-        .order_by("audience", "exploitation", "position")
+def indicators_for(versions, *, checklists=()) -> list[Indicator]:
+    """Active indicators of the given ILO/EU list versions, then of the checklists: those ``checklists`` already
+    answered, and every other checklist in use (one query). The lists in list order, each checklist by name."""
+    chosen = [v.pk for v in [*versions, *checklists]]
+    others = Q(version__kind=CatalogueVersion.Kind.CHECKLIST, version__status=CatalogueVersion.Status.IN_USE) & ~Q(
+        version__code__in=[v.code for v in checklists]
     )
+    rows = Indicator.objects.filter(Q(version__in=chosen) | others, active=True).select_related("version")
+    return sorted(
+        rows,
+        key=lambda i: (not i.dimension, i.audience, i.exploitation, i.version.name.lower(), i.version_id, i.position),
+    )
+
+
+def checklists_of(indicators) -> list[CatalogueVersion]:
+    """The checklist versions among ``indicators``' versions, each once, in order."""
+    seen: dict[int, CatalogueVersion] = {}
+    for ind in indicators:
+        if not ind.dimension:
+            seen.setdefault(ind.version_id, ind.version)
+    return list(seen.values())

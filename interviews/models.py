@@ -37,13 +37,23 @@ class CatalogueVersion(models.Model):
         IN_USE = "in_use", _("in use")
         RETIRED = "retired", _("retired")
 
-    audience = models.CharField(_("for"), max_length=10, choices=[("adult", _("adults")), ("child", _("children"))])
+    # An ILO/EU list is one audience × exploitation; a checklist has neither and is named by ``code`` instead.
+    audience = models.CharField(
+        _("for"), max_length=10, blank=True, choices=[("adult", _("adults")), ("child", _("children"))]
+    )
     exploitation = models.CharField(
         _("exploitation"),
         max_length=10,
+        blank=True,
         choices=[("labour", _("labour exploitation")), ("sexual", _("sexual exploitation"))],
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ILO)
+    code = models.SlugField(
+        _("checklist code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Checklists only: a short code naming the list across its versions, e.g. ct-guidelines."),
+    )
     name = models.CharField(_("name"), max_length=200)
     label = models.CharField(_("version label"), max_length=200)
     source_title = models.CharField(_("source: title"), max_length=300)
@@ -73,12 +83,43 @@ class CatalogueVersion(models.Model):
         ordering = ["audience", "exploitation", "-loaded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["audience", "exploitation"], condition=models.Q(status="in_use"), name="catalogue_one_in_use"
-            )
+                fields=["audience", "exploitation"],
+                condition=models.Q(status="in_use", kind="ilo"),
+                name="catalogue_one_in_use",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(status="in_use", kind="checklist"), name="checklist_one_in_use"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.label}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.ILO:
+            if not self.audience:
+                errors["audience"] = _("An ILO/EU list is for adults or for children.")
+            if not self.exploitation:
+                errors["exploitation"] = _("An ILO/EU list is for one form of exploitation.")
+            if self.code:
+                errors["code"] = _("Only checklists have a code.")
+        else:
+            if not self.code:
+                errors["code"] = _("Give the checklist a code.")
+            if self.audience or self.exploitation:
+                errors["audience"] = _("A checklist is not tied to an audience or a form of exploitation.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_checklist(self) -> bool:
+        return self.kind == self.Kind.CHECKLIST
+
+    @property
+    def list_key(self) -> str:
+        """The list this version belongs to, as written in the files' ``list`` column."""
+        return self.code if self.is_checklist else f"{self.audience}-{self.exploitation}"
 
     @property
     def is_draft(self) -> bool:
@@ -123,10 +164,12 @@ class Indicator(models.Model):
         CatalogueVersion, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("catalogue version")
     )
     code = models.SlugField(_("code"), max_length=40)
-    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
-    exploitation = models.CharField(_("exploitation"), max_length=10, choices=Exploitation.choices)
-    dimension = models.CharField(_("dimension"), max_length=30, choices=Dimension.choices)
-    strength = models.CharField(_("strength"), max_length=10, choices=Strength.choices)
+    # ILO/EU lists: audience, exploitation, dimension and strength; checklists: a section, none of those.
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, blank=True)
+    exploitation = models.CharField(_("exploitation"), max_length=10, choices=Exploitation.choices, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=30, choices=Dimension.choices, blank=True)
+    strength = models.CharField(_("strength"), max_length=10, choices=Strength.choices, blank=True)
+    section = models.CharField(_("section"), max_length=200, blank=True)
     text_en = models.CharField(_("text (English)"), max_length=300)
     text_it = models.CharField(_("text (Italian)"), max_length=300)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -338,24 +381,32 @@ class InterviewList(models.Model):
     """The catalogue version an interview used for one list it needed.
 
     ``needed`` is the exploitation whose list the interview called for; when it differs from the version's own
-    list, the version was used as a substitute (the needed list was not loaded) and everything says so.
+    list, the version was used as a substitute (the needed list was not loaded) and everything says so. A
+    checklist the interview answered is recorded with ``needed`` empty, once per version.
     """
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="lists")
     version = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="+")
-    needed = models.CharField(_("list needed"), max_length=10, choices=Indicator.Exploitation.choices)
+    needed = models.CharField(_("list needed"), max_length=10, choices=Indicator.Exploitation.choices, blank=True)
 
     class Meta:
         verbose_name = _("list used in an interview")
         verbose_name_plural = _("lists used in interviews")
-        constraints = [models.UniqueConstraint(fields=["interview", "needed"], name="interview_list_needed_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "needed"], condition=~models.Q(needed=""), name="interview_list_needed_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "version"], condition=models.Q(needed=""), name="interview_checklist_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.interview_id}: {self.needed} → {self.version_id}"
 
     @property
     def substitute(self) -> bool:
-        return self.needed != self.version.exploitation
+        return bool(self.needed) and self.needed != self.version.exploitation
 
 
 class Report(models.Model):

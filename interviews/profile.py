@@ -58,6 +58,8 @@ def profiles_for(answers, *, substituted: Iterable[int] = ()) -> list[ListProfil
     versions: dict[int, CatalogueVersion] = {}
     for answer in answers:
         ind = answer.indicator
+        if not ind.dimension:  # a checklist's item: no strengths, no rule (``checklist_summaries``)
+            continue
         key = (ind.audience, ind.exploitation, ind.version_id)
         versions[ind.version_id] = ind.version
         present.setdefault(key, [])
@@ -72,4 +74,47 @@ def profiles_for(answers, *, substituted: Iterable[int] = ()) -> list[ListProfil
             substitute=version_id in substituted,
         )
         for (audience, exploitation, version_id), items in sorted(present.items())
+    ]
+
+
+@dataclass
+class SectionSummary:
+    section: str
+    present: int = 0  # observed or reported
+    answered: int = 0  # any answer other than "not asked"
+
+
+@dataclass
+class ChecklistSummary:
+    """What an interview recorded on one checklist: per section, how many items were present. No rule applies."""
+
+    version: CatalogueVersion
+    sections: list[SectionSummary]
+
+    @property
+    def verified(self) -> bool:
+        return self.version.is_verified
+
+    @property
+    def present(self) -> int:
+        return sum(s.present for s in self.sections)
+
+
+def checklist_summaries(answers) -> list[ChecklistSummary]:
+    """One summary per checklist version that has answers (``answers`` with ``indicator__version``)."""
+    versions: dict[int, CatalogueVersion] = {}
+    sections: dict[int, dict[str, SectionSummary]] = defaultdict(dict)
+    for answer in sorted(answers, key=lambda a: a.indicator.position):
+        ind = answer.indicator
+        if ind.dimension:
+            continue
+        versions[ind.version_id] = ind.version
+        summary = sections[ind.version_id].setdefault(ind.section, SectionSummary(ind.section))
+        if answer.answer != answer.Answer.NOT_ASKED:
+            summary.answered += 1
+        if answer.is_present:
+            summary.present += 1
+    return [
+        ChecklistSummary(versions[pk], list(sections[pk].values()))
+        for pk in sorted(versions, key=lambda pk: versions[pk].name.lower())
     ]

@@ -76,7 +76,7 @@ def interview_with_answers(interview_qs: QuerySet[Interview]) -> QuerySet[Interv
 
 def catalogue(*, audience: str = "", exploitation: str = "", dimension: str = "", status: str = "") -> QuerySet:
     """The indicators of the catalogue page, in list order."""
-    qs = Indicator.objects.select_related("version")
+    qs = Indicator.objects.select_related("version").filter(version__kind="ilo")  # checklists: their versions' pages
     if audience:
         qs = qs.filter(audience=audience)
     if exploitation:

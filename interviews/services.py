@@ -33,13 +33,19 @@ def _advance(interview: Interview, by) -> None:
 
 @transaction.atomic
 def interview_save(
-    *, form, by, answers: Mapping[int, tuple[str, str]] | None = None, lists: Iterable[Any] = ()
+    *,
+    form,
+    by,
+    answers: Mapping[int, tuple[str, str]] | None = None,
+    lists: Iterable[Any] = (),
+    checklists: Iterable[CatalogueVersion] = (),
 ) -> Interview:
     """Save a validated interview form (new or existing) and its indicator answers.
 
     Scheduling an interview moves the referral to "interview scheduled", holding one to "in assessment".
     ``answers`` maps indicator id -> (answer, note); ``lists`` are the ``catalogues.ListInUse`` the form showed:
-    the interview records the version used for each list it needed (kept once recorded).
+    the interview records the version used for each list it needed (kept once recorded). Of the ``checklists``
+    the form showed, the interview records those it holds an answer to.
     """
     with acting_as(by):
         interview = form.save(commit=False)
@@ -54,6 +60,14 @@ def interview_save(
             )
         if answers is not None:
             _save_answers(interview, answers)
+        checklists = list(checklists)
+        if checklists:
+            answered = set(
+                interview.answers.filter(indicator__version__in=checklists).values_list("indicator__version", flat=True)
+            )
+            for version in checklists:
+                if version.pk in answered:
+                    InterviewList.objects.get_or_create(interview=interview, version=version, needed="")
         _advance(interview, by)
     return interview
 
@@ -78,6 +92,7 @@ def _save_answers(interview: Interview, answers: Mapping[int, tuple[str, str]]) 
         row.save()
 
 
+NEEDED = _("This field is required.")
 NO_DRAFT = _("This list has no draft version: start a correction of the version in use, or import a new one.")
 PUBLISHED = _("This indicator belongs to a published version and is never edited in place: start a correction.")
 
@@ -119,9 +134,15 @@ def indicator_create(*, data: Mapping[str, Any], by) -> Indicator:
     _check_fields(data, NEW_FIELDS)
     indicator = Indicator(active=True, **{k: v for k, v in data.items() if k != "position"})
     indicator.full_clean(exclude=["code", "position", "version"])  # a clear error for an unknown list or dimension
+    missing = {f: NEEDED for f in ("audience", "exploitation", "dimension", "strength") if not getattr(indicator, f)}
+    if missing:
+        raise ValidationError(missing)
     draft = (
         CatalogueVersion.objects.filter(
-            audience=indicator.audience, exploitation=indicator.exploitation, status=CatalogueVersion.Status.DRAFT
+            kind=CatalogueVersion.Kind.ILO,
+            audience=indicator.audience,
+            exploitation=indicator.exploitation,
+            status=CatalogueVersion.Status.DRAFT,
         )
         .order_by("-loaded_at", "-pk")
         .first()

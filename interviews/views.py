@@ -16,7 +16,7 @@ from ceis.service.services import service_settings_update
 from referrals.models import Referral
 
 from . import catalogues, profile, selectors, services
-from .forms import IndicatorAnswersForm, InterviewForm, ScheduleForm, indicators_for
+from .forms import IndicatorAnswersForm, InterviewForm, ScheduleForm, checklists_of, indicators_for
 from .models import Interview
 
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
@@ -64,10 +64,16 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
     lists = catalogues.resolve(referral=referral, interview=interview)
     answers = {a.indicator_id: a for a in interview.answers.all()} if interview else {}
     versions = catalogues.versions_of(lists)
-    indicator_form = IndicatorAnswersForm(data, indicators=indicators_for(versions), answers=answers)
+    shown = indicators_for(versions, checklists=catalogues.recorded_checklists(interview))
+    checklists = checklists_of(shown)
+    indicator_form = IndicatorAnswersForm(data, indicators=shown, answers=answers)
     if request.method == "POST" and form.is_valid() and indicator_form.is_valid():
         saved = services.interview_save(
-            form=form, by=request.user, answers=indicator_form.answers(), lists=[x for x in lists if x.version]
+            form=form,
+            by=request.user,
+            answers=indicator_form.answers(),
+            lists=[x for x in lists if x.version],
+            checklists=checklists,
         )
         if saved.status == Interview.Status.COMPLETED:
             messages.success(request, _("Interview %(n)s completed.") % {"n": saved.number})
@@ -87,6 +93,7 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
             "indicator_form": indicator_form,
             "lists": lists,
             "versions": versions,
+            "checklists": checklists,
             "substituted": [x for x in lists if x.substitute],
             "substitute_line": catalogues.SUBSTITUTE_LINE,
             "missing_lists": [x for x in lists if x.missing],
@@ -127,6 +134,7 @@ def detail(request, pk: int):
             "profiles": profile.profiles_for(
                 interview.answers.all(), substituted={r.version_id for r in interview.lists.all() if r.substitute}
             ),
+            "checklists": profile.checklist_summaries(interview.answers.all()),
             "can_change": access.can_change(request.user, interview.referral),
         },
     )

@@ -13,7 +13,7 @@ from . import io
 class ImportForm(forms.ModelForm):
     """Upload a filled template: the list it is for, where it comes from, and the file."""
 
-    list = forms.ChoiceField(label=_("List"), choices=LIST_CHOICES)
+    list = forms.ChoiceField(label=_("List (ILO/EU lists)"), choices=[("", "—"), *LIST_CHOICES], required=False)
     file = forms.FileField(
         label=_("File (CSV or XLSX, at most 2 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
@@ -21,12 +21,26 @@ class ImportForm(forms.ModelForm):
 
     class Meta:
         model = CatalogueVersion
-        fields = ["kind", "name", "label", "source_title", "source_publisher", "source_year", "source_pages", "notes"]
+        fields = [
+            "kind",
+            "code",
+            "name",
+            "label",
+            "source_title",
+            "source_publisher",
+            "source_year",
+            "source_pages",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].disabled = True  # checklists (items in sections, no strengths) come with their own pages
+        self.fields["kind"].required = False  # a form that does not say is for an ILO/EU list
+        self.fields["kind"].help_text = _(
+            "ILO/EU lists have dimensions and strengths and the combination rule applies; checklists have items in "
+            "sections, no strengths and no rule."
+        )
         self.fields["label"].help_text = _(
             'Say plainly whether it was checked against the source, e.g. "2 — from the PDF, not verified yet".'
         )
@@ -35,7 +49,12 @@ class ImportForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Div(Div("list", css_class="col-md-6"), Div("kind", css_class="col-md-6"), css_class="row"),
+            Div(
+                Div("kind", css_class="col-md-4"),
+                Div("list", css_class="col-md-4"),
+                Div("code", css_class="col-md-4"),
+                css_class="row",
+            ),
             Div(Div("name", css_class="col-md-8"), Div("label", css_class="col-md-4"), css_class="row"),
             "source_title",
             Div(
@@ -49,24 +68,46 @@ class ImportForm(forms.ModelForm):
         )
 
     @property
-    def audience_exploitation(self) -> tuple[str, str]:
+    def checklist(self) -> bool:
+        return self.cleaned_data.get("kind") == CatalogueVersion.Kind.CHECKLIST
+
+    def names(self) -> dict[str, str]:
+        """The list the file is for: audience and exploitation (ILO/EU), or the checklist's code."""
+        if self.checklist:
+            return {"code": self.cleaned_data["code"]}
         audience, exploitation = self.cleaned_data["list"].split("-")
-        return audience, exploitation
+        return {"audience": audience, "exploitation": exploitation}
+
+    def _post_clean(self):
+        pass  # the instance is built by the import service, which validates it in full
 
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned["kind"] = cleaned.get("kind") or CatalogueVersion.Kind.ILO
+        if kind == CatalogueVersion.Kind.CHECKLIST:
+            if not cleaned.get("code"):
+                self.add_error("code", _("Give the checklist a code."))
+            if cleaned.get("list"):
+                self.add_error("list", _("A checklist is not one of the ILO/EU lists: leave this empty."))
+            expected = cleaned.get("code")
+        else:
+            if not cleaned.get("list"):
+                self.add_error("list", _("Choose the list the file is for."))
+            if cleaned.get("code"):
+                self.add_error("code", _("Only checklists have a code."))
+            expected = cleaned.get("list")
         upload = cleaned.get("file")
-        if upload is not None and cleaned.get("list"):
+        if upload is not None and expected and not (set(self.errors) - {"file"}):
             if upload.size > io.MAX_BYTES:
                 self.add_error("file", _("The file is larger than 2 MB."))
                 return cleaned
-            self.parsed = io.parse(upload.read(io.MAX_BYTES + 1), list_expected=cleaned["list"])
+            self.parsed = io.parse(upload.read(io.MAX_BYTES + 1), list_expected=expected, kind=kind or io.ILO)
             for message in self.parsed.errors:
                 self.add_error("file", message)
         return cleaned
 
     def meta(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields if f != "kind"}
+        return {f: self.cleaned_data[f] for f in self.Meta.fields if f != "code"}
 
 
 class ChecklistForm(forms.Form):

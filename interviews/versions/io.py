@@ -1,6 +1,7 @@
 """Reading and writing indicator lists as files: the CSV and XLSX template, import with row-level errors, export.
 
-A file holds one list. Its columns are ``COLUMNS``, in that order, on the first row. Reading never saves
+A file holds one list. Its columns are ``COLUMNS`` (ILO/EU lists) or ``CHECKLIST_COLUMNS`` (checklists: items in
+sections, no dimension or strength), in that order, on the first row. Reading never saves
 anything: it returns the rows, or every error found (one per faulty row and column), in the user's language.
 Exporting a version and reading the file back gives the same rows, exactly.
 """
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from ..models import Indicator
 
 COLUMNS = ("list", "dimension", "strength", "position", "code", "text_en", "text_it")
+CHECKLIST_COLUMNS = ("list", "section", "position", "code", "text_en", "text_it")
+ILO, CHECKLIST = "ilo", "checklist"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -32,6 +35,16 @@ class Row:
     code: str
     text_en: str
     text_it: str
+    section: str = ""  # checklists only
+
+    def cells(self, kind: str = ILO) -> list:
+        if kind == CHECKLIST:
+            return [self.list, self.section, self.position, self.code, self.text_en, self.text_it]
+        return [self.list, self.dimension, self.strength, self.position, self.code, self.text_en, self.text_it]
+
+
+def columns_of(kind: str) -> tuple[str, ...]:
+    return CHECKLIST_COLUMNS if kind == CHECKLIST else COLUMNS
 
 
 @dataclass
@@ -45,9 +58,9 @@ def list_key(audience: str, exploitation: str) -> str:
 
 
 def rows_of(version) -> list[Row]:
-    key = list_key(version.audience, version.exploitation)
+    key = version.list_key
     return [
-        Row(key, i.dimension, i.strength, i.position, i.code, i.text_en, i.text_it)
+        Row(key, i.dimension, i.strength, i.position, i.code, i.text_en, i.text_it, i.section)
         for i in version.indicators.order_by("position", "code")
     ]
 
@@ -55,24 +68,24 @@ def rows_of(version) -> list[Row]:
 # Writing --------------------------------------------------------------------------------------------------
 
 
-def to_csv(rows: list[Row]) -> bytes:
+def to_csv(rows: list[Row], kind: str = ILO) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns_of(kind))
     for r in rows:
-        writer.writerow([r.list, r.dimension, r.strength, r.position, r.code, r.text_en, r.text_it])
+        writer.writerow(r.cells(kind))
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read UTF-8
 
 
-def to_xlsx(rows: list[Row]) -> bytes:
+def to_xlsx(rows: list[Row], kind: str = ILO) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "indicators"
-    sheet.append(list(COLUMNS))
+    sheet.append(list(columns_of(kind)))
     for r in rows:
-        sheet.append([r.list, r.dimension, r.strength, r.position, r.code, r.text_en, r.text_it])
+        sheet.append(r.cells(kind))
         for cell in sheet[sheet.max_row]:
             cell.data_type = "n" if isinstance(cell.value, int) else "s"  # text stays text, never a formula
     out = io.BytesIO()
@@ -132,8 +145,10 @@ def _cells_xlsx(data: bytes, errors: list[str]) -> list[list[str]] | None:
         return None
 
 
-def parse(data: bytes, *, list_expected: str) -> Parsed:
+def parse(data: bytes, *, list_expected: str, kind: str = ILO) -> Parsed:
     """The rows of an uploaded file, or its errors (then no row)."""
+    columns = columns_of(kind)
+    checklist = kind == CHECKLIST
     result = Parsed()
     errors = result.errors
     if len(data) > MAX_BYTES:
@@ -152,9 +167,9 @@ def parse(data: bytes, *, list_expected: str) -> Parsed:
     header = [c.strip().lower() for c in cells[0]]
     while header and not header[-1]:
         header.pop()
-    if tuple(header) != COLUMNS:
+    if tuple(header) != columns:
         errors.append(
-            _("The first row must name the columns %(columns)s, in this order.") % {"columns": ", ".join(COLUMNS)}
+            _("The first row must name the columns %(columns)s, in this order.") % {"columns": ", ".join(columns)}
         )
         return result
     if len(cells) - 1 > MAX_ROWS:
@@ -168,7 +183,7 @@ def parse(data: bytes, *, list_expected: str) -> Parsed:
     seen_codes: dict[str, int] = {}
     rows = []
     for number, raw in enumerate(cells[1:], start=2):
-        values = dict(zip(COLUMNS, [*raw, *[""] * len(COLUMNS)], strict=False))
+        values = dict(zip(columns, [*raw, *[""] * len(columns)], strict=False))
         row_errors = []
 
         def error(column: str, message: str, number=number, row_errors=row_errors) -> None:
@@ -176,7 +191,7 @@ def parse(data: bytes, *, list_expected: str) -> Parsed:
                 _("Row %(row)d, column %(column)s: %(message)s") % {"row": number, "column": column, "message": message}
             )
 
-        for column in COLUMNS:
+        for column in columns:
             if values[column].startswith(FORMULA_STARTS):
                 error(column, _("a cell may not start with =, +, - or @."))
         if any(v.startswith(FORMULA_STARTS) for v in values.values()):
@@ -189,10 +204,16 @@ def parse(data: bytes, *, list_expected: str) -> Parsed:
                 _("this file is for the list %(expected)s, not %(given)s.")
                 % {"expected": list_expected, "given": values["list"] or "—"},
             )
-        if values["dimension"] not in dimensions:
-            error("dimension", _('unknown dimension "%(value)s".') % {"value": values["dimension"]})
-        if values["strength"] not in strengths:
-            error("strength", _('unknown strength "%(value)s".') % {"value": values["strength"]})
+        if checklist:
+            if not values["section"]:
+                error("section", _("the section is empty."))
+            elif len(values["section"]) > 200:
+                error("section", _("at most 200 characters."))
+        else:
+            if values["dimension"] not in dimensions:
+                error("dimension", _('unknown dimension "%(value)s".') % {"value": values["dimension"]})
+            if values["strength"] not in strengths:
+                error("strength", _('unknown strength "%(value)s".') % {"value": values["strength"]})
         position = values["position"]
         if position.endswith(".0"):  # a spreadsheet's number
             position = position[:-2]
@@ -221,12 +242,13 @@ def parse(data: bytes, *, list_expected: str) -> Parsed:
         rows.append(
             Row(
                 values["list"],
-                values["dimension"],
-                values["strength"],
+                values.get("dimension", ""),
+                values.get("strength", ""),
                 int(position),
                 code,
                 values["text_en"],
                 values["text_it"],
+                values.get("section", ""),
             )
         )
     if not errors:

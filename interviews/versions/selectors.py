@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Min
 
 from .. import indicators as rule
 from ..models import CatalogueVersion, Indicator
@@ -28,8 +28,22 @@ class CountRow:
         return None if self.expected is None else self.expected == self.total
 
 
+@dataclass
+class SectionCount:
+    section: str
+    n: int
+
+
+def section_counts(version: CatalogueVersion) -> list[SectionCount]:
+    """A checklist's items per section, in the order of their first position (one query)."""
+    rows = version.indicators.values("section").annotate(n=Count("pk"), first=Min("position")).order_by("first")
+    return [SectionCount(r["section"], r["n"]) for r in rows]
+
+
 def counts(version: CatalogueVersion) -> list[CountRow]:
     """Indicators per dimension × strength, beside the count the source states where known (one query)."""
+    if version.is_checklist:
+        return []
     rows = {d: CountRow(d, rule.DIMENSION_LABELS[d], expected=version.expected_counts.get(d)) for d in rule.DIMENSIONS}
     for item in version.indicators.values("dimension", "strength").annotate(n=Count("pk")).order_by():
         setattr(rows[item["dimension"]], item["strength"], item["n"])
@@ -48,14 +62,17 @@ class Diff:
         return not (self.added or self.removed or self.strength_changed or self.text_changed)
 
 
-def in_use_of(version: CatalogueVersion) -> CatalogueVersion | None:
-    return (
-        CatalogueVersion.objects.filter(
-            audience=version.audience, exploitation=version.exploitation, status=CatalogueVersion.Status.IN_USE
-        )
-        .exclude(pk=version.pk)
-        .first()
+def same_list(version: CatalogueVersion):
+    """Every version of the list ``version`` belongs to (ILO/EU: audience × exploitation; checklists: code)."""
+    if version.is_checklist:
+        return CatalogueVersion.objects.filter(kind=CatalogueVersion.Kind.CHECKLIST, code=version.code)
+    return CatalogueVersion.objects.filter(
+        kind=CatalogueVersion.Kind.ILO, audience=version.audience, exploitation=version.exploitation
     )
+
+
+def in_use_of(version: CatalogueVersion) -> CatalogueVersion | None:
+    return same_list(version).filter(status=CatalogueVersion.Status.IN_USE).exclude(pk=version.pk).first()
 
 
 def diff(version: CatalogueVersion, against: CatalogueVersion | None) -> Diff:
@@ -68,7 +85,7 @@ def diff(version: CatalogueVersion, against: CatalogueVersion | None) -> Diff:
         if before is None:
             result.added.append(ind)
             continue
-        if (before.dimension, before.strength) != (ind.dimension, ind.strength):
+        if (before.dimension, before.strength, before.section) != (ind.dimension, ind.strength, ind.section):
             result.strength_changed.append((before, ind))
         if (before.text_en, before.text_it) != (ind.text_en, ind.text_it):
             result.text_changed.append((before, ind))

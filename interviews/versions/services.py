@@ -19,6 +19,7 @@ from ceis.audit.services import acting_as
 
 from ..models import CatalogueVersion, Indicator
 from .io import Row
+from .selectors import same_list
 
 NOT_DRAFT = _("Only a draft can be published.")
 NOT_ALL_CHECKED = _("Tick every indicator against the source before recording the verification.")
@@ -39,18 +40,23 @@ def _indicators(version: CatalogueVersion, rows: Iterable[Row]) -> list[Indicato
             position=r.position,
             text_en=r.text_en,
             text_it=r.text_it,
+            section=r.section,
         )
         for r in rows
     ]
 
 
 @transaction.atomic
-def version_import(*, audience: str, exploitation: str, meta: dict[str, Any], rows: list[Row], by) -> CatalogueVersion:
-    """A new draft of a list holding exactly these rows (already validated by ``io.parse``)."""
+def version_import(
+    *, audience: str = "", exploitation: str = "", code: str = "", meta: dict[str, Any], rows: list[Row], by
+) -> CatalogueVersion:
+    """A new draft of a list holding exactly these rows (already validated by ``io.parse``).
+
+    An ILO/EU list is named by ``audience`` and ``exploitation``; a checklist (``meta["kind"]``) by ``code``."""
     unknown = set(meta) - set(META_FIELDS)
     if unknown:
         raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
-    version = CatalogueVersion(audience=audience, exploitation=exploitation, loaded_by=by, **meta)
+    version = CatalogueVersion(audience=audience, exploitation=exploitation, code=code, loaded_by=by, **meta)
     version.full_clean()
     with acting_as(by):
         version.save()
@@ -66,6 +72,7 @@ def version_start_correction(*, version: CatalogueVersion, by) -> CatalogueVersi
     draft = CatalogueVersion(
         audience=version.audience,
         exploitation=version.exploitation,
+        code=version.code,
         expected_counts=version.expected_counts,
         loaded_by=by,
         **meta,
@@ -85,6 +92,7 @@ def version_start_correction(*, version: CatalogueVersion, by) -> CatalogueVersi
                 position=i.position,
                 text_en=i.text_en,
                 text_it=i.text_it,
+                section=i.section,
                 active=i.active,
             )
             for i in version.indicators.all()
@@ -101,9 +109,7 @@ def version_publish(*, version: CatalogueVersion, by) -> CatalogueVersion:
         raise ValidationError(NOT_DRAFT)
     now = timezone.now()
     with acting_as(by):
-        for old in CatalogueVersion.objects.select_for_update().filter(
-            audience=version.audience, exploitation=version.exploitation, status=CatalogueVersion.Status.IN_USE
-        ):
+        for old in same_list(version).select_for_update().filter(status=CatalogueVersion.Status.IN_USE):
             old.status, old.retired_at = CatalogueVersion.Status.RETIRED, now
             old.save(update_fields=["status", "retired_at"])
         version.status, version.published_at = CatalogueVersion.Status.IN_USE, now

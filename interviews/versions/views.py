@@ -42,7 +42,7 @@ def _version(pk: int) -> CatalogueVersion:
 @permissions_or_404(VIEW, CHANGE)
 def version_list(request):
     versions = CatalogueVersion.objects.select_related("loaded_by", "verified_by").order_by(
-        "audience", "exploitation", "-loaded_at", "-pk"
+        "kind", "audience", "exploitation", "code", "-loaded_at", "-pk"
     )
     return render(request, "interviews/versions/list.html", {"versions": versions})
 
@@ -51,6 +51,8 @@ def version_list(request):
 def template_download(request, fmt: str):
     if fmt not in WRITERS:
         raise Http404
+    if request.GET.get("kind") == io.CHECKLIST:
+        return _file(WRITERS[fmt]([], io.CHECKLIST), fmt, "checklist-template")
     return _file(WRITERS[fmt]([]), fmt, "indicator-list-template")
 
 
@@ -59,8 +61,8 @@ def version_export(request, pk: int, fmt: str):
     if fmt not in WRITERS:
         raise Http404
     version = _version(pk)
-    name = f"{io.list_key(version.audience, version.exploitation)}-{version.pk}"
-    return _file(WRITERS[fmt](io.rows_of(version)), fmt, name)
+    name = f"{version.list_key}-{version.pk}"
+    return _file(WRITERS[fmt](io.rows_of(version), version.kind), fmt, name)
 
 
 @permissions_or_404(VIEW, CHANGE, ADD)
@@ -68,10 +70,12 @@ def version_export(request, pk: int, fmt: str):
 def version_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        audience, exploitation = form.audience_exploitation
-        version = services.version_import(
-            audience=audience, exploitation=exploitation, meta=form.meta(), rows=form.parsed.rows, by=request.user
-        )
+        try:
+            version = services.version_import(**form.names(), meta=form.meta(), rows=form.parsed.rows, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return render(request, "interviews/versions/import.html", {"form": form})
         messages.success(request, _("Draft loaded: check the counts and the differences, then publish it."))
         return redirect("catalogue:version", version.pk)
     return render(request, "interviews/versions/import.html", {"form": form})
@@ -88,6 +92,7 @@ def version_detail(request, pk: int):
         {
             "version": version,
             "counts": selectors.counts(version),
+            "sections": selectors.section_counts(version) if version.is_checklist else [],
             "current": current,
             "diff": selectors.diff(version, current),
             "checklist": checklist,
