@@ -87,3 +87,9 @@ axe:
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py
+# Security scan (needs Debian's wapiti and sqlmap: apt-get install wapiti sqlmap; not part of CI): serve the
+# production shape on loopback with a throw-away PostgreSQL database, scan it as operator and coordinator,
+# write security/report.md; fails while a finding is open (security/judgements.toml). See security/scan.py.
+.PHONY: scan
+scan: install
+	$(PY) security/scan.py
