@@ -82,3 +82,8 @@ def judge(findings: list[Finding], judgements: list[Judgement]) -> tuple[list[Ju
 
 def open_findings(judged: list[Judged]) -> list[Judged]:
     return [j for j in judged if j.judgement is None]
+
+
+def exit_status(judged: list[Judged], incomplete: list[str]) -> int:
+    """``make scan``'s verdict: 1 while a finding is open or a scanner left no result, else 0."""
+    return 1 if open_findings(judged) or incomplete else 0

@@ -690,7 +690,7 @@ def main() -> int:
         print(f"OPEN  {f.tool} · {f.category} · {f.method} {f.path} {f.parameter} · {f.info}")
     for what in incomplete:
         print(f"INCOMPLETE  {what}: no result")
-    return 1 if open_ or incomplete else 0
+    return J.exit_status(judged, incomplete)
 
 
 if __name__ == "__main__":
