@@ -17,7 +17,7 @@
 Environment: ``SCAN_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/ceis_scan``),
 ``SCAN_BROKER_URL`` (default ``redis://127.0.0.1:6379/0``), ``SCAN_PORT`` (default 8090), per role
 ``SCAN_WAPITI_CRAWL_SECONDS`` (40), ``SCAN_WAPITI_ATTACK_SECONDS`` (10, per attack module),
-``SCAN_SQLMAP_SECONDS`` (150), ``SCAN_CRAWL_PAGES`` (120, the walk that finds sqlmap's URLs),
+``SCAN_SQLMAP_SECONDS`` (150), ``SCAN_CRAWL_PAGES`` (60, the walk that finds sqlmap's URLs),
 ``SCAN_SQLMAP_URLS`` (40), ``SCAN_KEEP=1`` keeps the database and ``.run/scan/``.
 """
 
@@ -34,7 +34,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from html.parser import HTMLParser
@@ -379,13 +378,18 @@ def wapiti_cookies(session) -> dict:
 # --- the scanners -----------------------------------------------------------------------------------------
 
 
-# Debian's wapiti 3.0.4 on Python 3.11 fails on any ``-x`` (its wildcard regex puts ``(?ms)`` last, which
-# Python 3.11 refuses): run its own entry point with that one function mended.
+# Debian's wapiti 3.0.4, run through its own entry point with two things mended. Its ``-x`` fails on Python 3.11
+# (its wildcard regex puts ``(?ms)`` last, which 3.11 refuses). It loads every attack module at each start,
+# and two of them (wapp, nikto) then try to download their databases from the web: only the modules of the
+# step (``CEIS_WAPITI_MODULES``, comma-separated; none for the crawl and the report) are loaded.
 _WAPITI_SHIM = (
-    "import re, sys\n"
+    "import os, re, sys\n"
     "from wapitiCore.net import crawler\n"
+    "from wapitiCore.attack import attack\n"
     "crawler.wildcard_translate = lambda p: re.compile("
     "'(?ms)' + '.*'.join(re.escape(x) for x in p.split('*')) + r'\\Z')\n"
+    "only = set(filter(None, os.environ.get('CEIS_WAPITI_MODULES', '').split(',')))\n"
+    "attack.modules = [m for m in attack.modules if m[4:] in only]\n"
     "from wapitiCore.main.wapiti import wapiti_main\n"
     "sys.argv[0] = 'wapiti'\n"
     "sys.exit(wapiti_main())\n"
@@ -400,11 +404,16 @@ def wapiti_command() -> list[str]:
 
 
 def run_wapiti(base: str, role: str, session, agent: str) -> tuple[list[F.Finding], str]:
+    """Crawl, then each attack module, then the report: one wapiti process each on one stored session.
+
+    Wapiti checks its own time limits only between two pages, and one page with many fields can keep a module
+    busy for minutes; a process of its own per step can be stopped at its time without losing what the
+    others found (wapiti stores every page crawled and every finding in the session as it goes)."""
     out = WORK / f"wapiti-{role}.json"
     cookies = WORK / f"cookies-{role}.json"
     cookies.write_text(json.dumps(wapiti_cookies(session)))
     crawl, attack = _env_int("SCAN_WAPITI_CRAWL_SECONDS", 40), _env_int("SCAN_WAPITI_ATTACK_SECONDS", 10)
-    args = [
+    common = [
         *wapiti_command(),
         "-u",
         f"{base}/",
@@ -412,12 +421,6 @@ def run_wapiti(base: str, role: str, session, agent: str) -> tuple[list[F.Findin
         "folder",
         "-c",
         str(cookies),
-        "-m",
-        ",".join(WAPITI_MODULES),
-        "--max-scan-time",
-        str(crawl),
-        "--max-attack-time",
-        str(attack),
         "--max-links-per-page",
         "30",
         "--max-files-per-dir",
@@ -430,72 +433,72 @@ def run_wapiti(base: str, role: str, session, agent: str) -> tuple[list[F.Findin
         "20",
         "-A",
         agent,
-        "-f",
-        "json",
-        "-o",
-        str(out),
         "--store-session",
         str(WORK / f"wapiti-session-{role}"),
-        "--flush-session",
+        "--store-config",
+        str(WORK / f"wapiti-config-{role}"),
         "--no-bugreport",
         "--skip",
         "csrfmiddlewaretoken",  # attack the other fields with a valid token, so that the attacks reach the views
         "-v",
         "1",
+        "-f",
+        "json",
+        "-o",
+        str(out),
     ]
     for pattern in ("/accounts/logout/*", "/accounts/two-factor/*"):
-        args += ["-x", f"{base}{pattern}"]
+        common += ["-x", f"{base}{pattern}"]
     log = WORK / f"wapiti-{role}.log"
-    cut, note = _bounded_wapiti(args, log, crawl, attack)
-    if not out.exists():
-        return [], note + "no report written (see .run/scan/wapiti-*.log)"
-    return F.parse_wapiti(json.loads(out.read_text()), role), note + (
-        f"crawl ≤ {crawl} s, {len(WAPITI_MODULES)} modules ≤ {attack} s each ({cut} cut at that limit)"
-    )
-
-
-def _bounded_wapiti(args: list[str], log: Path, crawl: int, attack: int) -> tuple[int, str]:
-    """Run wapiti with each phase held to its time: its own limits are checked only between two pages, and
-    one page with many fields can take minutes. A phase past its time gets SIGINT, which wapiti answers by
-    asking what to do next: the answer waiting on its stdin is "n" (next module)."""
-    process = subprocess.Popen(
-        args, cwd=WORK, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    state = {"phase": "crawl", "since": time.monotonic(), "interrupted": None}
-
-    def read() -> None:
-        with open(log, "w") as handle:
-            for line in process.stdout:
-                handle.write(line)
-                match = re.search(r"Launching module (\w+)", line)
-                if match:
-                    state.update(phase=match.group(1), since=time.monotonic())
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    limit = crawl + (attack + 15) * len(WAPITI_MODULES) + 120
-    hard_limit = time.monotonic() + limit
+    log.write_text("")
     cut = 0
-    while process.poll() is None:
-        time.sleep(0.5)
-        budget = crawl if state["phase"] == "crawl" else attack
-        key = (state["phase"], state["since"])
-        if time.monotonic() - state["since"] > budget + 3 and state["interrupted"] != key:
-            state["interrupted"] = key
-            cut += state["phase"] != "crawl"
-            try:
-                process.stdin.write("n\n")
-                process.stdin.flush()
-                process.send_signal(signal.SIGINT)
-            except OSError:
-                pass
-        if time.monotonic() > hard_limit:
-            process.kill()
-            process.wait()
-            reader.join(timeout=5)
-            return cut, f"killed at the hard limit ({limit} s); "
-    reader.join(timeout=5)
-    return cut, ""
+    _wapiti_step("crawl", [*common, "--flush-session", "--max-scan-time", str(crawl)], log, crawl + 60)
+    for step in _wapiti_steps():
+        args = [*common, "--skip-crawl", "-m", step, "--max-attack-time", str(attack)]
+        cut += _wapiti_step(step, args, log, attack * len(step.split(",")) + 20)
+    out.unlink(missing_ok=True)
+    _wapiti_step("report", [*common, "--skip-crawl"], log, 120)  # the report of everything stored
+    if not out.exists():
+        return [], "no report written (see .run/scan/wapiti-*.log)"
+    text = log.read_text(errors="replace")
+    crawled = re.search(r"Wapiti found (\d+) URLs and forms", text)
+    return F.parse_wapiti(json.loads(out.read_text()), role), (
+        f"{crawled.group(1) if crawled else '?'} URLs and forms crawled (≤ {crawl} s); "
+        f"{len(WAPITI_MODULES)} modules ≤ {attack} s each, {cut} stopped at that limit"
+    )
+
+
+def _wapiti_steps() -> list[str]:
+    """The modules one process each, but permanentxss with xss, which it needs (it reuses xss's payloads)."""
+    steps = [m for m in WAPITI_MODULES if m not in {"xss", "permanentxss"}]
+    if "permanentxss" in WAPITI_MODULES:
+        steps.append("xss,permanentxss")
+    elif "xss" in WAPITI_MODULES:
+        steps.append("xss")
+    return steps
+
+
+def _wapiti_step(step: str, args: list[str], log: Path, seconds: int) -> int:
+    """One wapiti process, its output appended to ``log``; 1 when it had to be stopped at ``seconds``."""
+    env = {**os.environ, "CEIS_WAPITI_MODULES": step if step not in {"crawl", "report"} else ""}
+    with open(log, "a") as handle:
+        handle.write(f"\n===== wapiti: {step}\n")
+        handle.flush()
+        try:
+            subprocess.run(
+                args,
+                cwd=WORK,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                timeout=seconds,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            handle.write(f"\n===== stopped at {seconds} s\n")
+            return 1
+    return 0
 
 
 def run_sqlmap(role: str, urls: list[str], session, agent: str) -> tuple[list[F.Finding], str]:
@@ -602,7 +605,7 @@ def main() -> int:
             agent = f"ceis-scan walk {role}"
             t = time.monotonic()
             sessions[role].headers["User-Agent"] = agent
-            urls = walk(sessions[role], base, _env_int("SCAN_CRAWL_PAGES", 120))[: _env_int("SCAN_SQLMAP_URLS", 40)]
+            urls = walk(sessions[role], base, _env_int("SCAN_CRAWL_PAGES", 60))[: _env_int("SCAN_SQLMAP_URLS", 40)]
             phases.append((role, "walk (sqlmap's URLs)", agent, time.monotonic() - t, f"{len(urls)} URLs found"))
 
             print(f"== {role}: wapiti", flush=True)
