@@ -92,12 +92,12 @@ def render(run: ScanRun) -> str:
         lines += [
             "### Judged",
             "",
-            "| tool | category | method | path | parameter | roles | status | reason |",
-            "|---|---|---|---|---|---|---|---|",
+            "| tool | category | method | path | parameter | roles | detail | status | reason |",
+            "|---|---|---|---|---|---|---|---|---|",
             *(
                 f"| {j.finding.tool} | {_cell(j.finding.category)} | {_cell(j.finding.method)} | "
                 f"`{_cell(j.finding.path)}` | {_cell(j.finding.parameter)} | {', '.join(sorted(j.finding.roles))} | "
-                f"{j.judgement.status} | {_cell(j.judgement.reason)} |"
+                f"{_cell(j.finding.info)} | {j.judgement.status} | {_cell(j.judgement.reason)} |"
                 for j in judged
             ),
             "",

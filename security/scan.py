@@ -17,7 +17,7 @@
 Environment: ``SCAN_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/ceis_scan``),
 ``SCAN_BROKER_URL`` (default ``redis://127.0.0.1:6379/0``), ``SCAN_PORT`` (default 8090), per role
 ``SCAN_WAPITI_CRAWL_SECONDS`` (40), ``SCAN_WAPITI_ATTACK_SECONDS`` (10, per attack module),
-``SCAN_SQLMAP_SECONDS`` (150), ``SCAN_CRAWL_PAGES`` (60, the walk that finds sqlmap's URLs),
+``SCAN_SQLMAP_SECONDS`` (130), ``SCAN_CRAWL_PAGES`` (60, the walk that finds sqlmap's URLs),
 ``SCAN_SQLMAP_URLS`` (40), ``SCAN_KEEP=1`` keeps the database and ``.run/scan/``.
 """
 
@@ -503,10 +503,10 @@ def _wapiti_step(step: str, args: list[str], log: Path, seconds: int) -> int:
 
 def run_sqlmap(role: str, urls: list[str], session, agent: str) -> tuple[list[F.Finding], str]:
     targets = WORK / f"sqlmap-{role}.txt"
-    targets.write_text("\n".join(urls) + "\n")
+    targets.write_text("\n".join(reversed(urls)) + "\n")  # sqlmap 1.7 takes its bulk file from the end
     results = WORK / f"sqlmap-{role}.csv"
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    seconds = _env_int("SCAN_SQLMAP_SECONDS", 150)
+    seconds = _env_int("SCAN_SQLMAP_SECONDS", 130)
     args = [
         "sqlmap",
         "-m",
@@ -543,9 +543,12 @@ def run_sqlmap(role: str, urls: list[str], session, agent: str) -> tuple[list[F.
     except subprocess.TimeoutExpired:
         note = f"stopped at its time limit ({seconds} s); "
     text = log.read_text(errors="replace")
-    started = len(re.findall(r"(?m)^\[\d\d:\d\d:\d\d\] \[INFO\] testing URL|^URL \d+:", text))
+    reached = [
+        f"`{urlsplit(url).path}` ({', '.join(k for k, _ in parse_qsl(urlsplit(url).query, True))})"
+        for url in re.findall(r"\[INFO\] testing URL '([^']+)'", text)
+    ]
     found = F.parse_sqlmap_results(results.read_text(errors="replace"), role) if results.exists() else []
-    return found, note + f"{len(urls)} GET URLs with parameters, {started} reached"
+    return found, note + f"{len(urls)} GET URLs with parameters, {len(reached)} reached: {'; '.join(reached)}"
 
 
 def _version(args: list[str]) -> str:
@@ -660,7 +663,7 @@ def main() -> int:
             "sqlmap: level 1, risk 1, all techniques (BEUSTQ), `--batch`, on the GET URLs with parameters found "
             "by walking each role's pages (links with a query string and GET forms, one URL per path and set "
             f"of parameter names, ≤ {_env_int('SCAN_SQLMAP_URLS', 40)}), "
-            f"≤ {_env_int('SCAN_SQLMAP_SECONDS', 150)} s per role.",
+            f"≤ {_env_int('SCAN_SQLMAP_SECONDS', 130)} s per role.",
             "Left out: " + ", ".join(f"`{p.strip('^')}`" for p in EXCLUDED) + " (they would end or change the "
             "session the scan runs in); downloads (CSV, XLSX, PDF, iCalendar) are not walked for sqlmap.",
             "Not in scope: TLS and the reverse proxy (plain HTTP on loopback, `SECURE_COOKIES=0`, "

@@ -39,7 +39,14 @@ def _run(findings: list[Finding]) -> ScanRun:
 
 
 def test_the_report_gives_tools_scope_requests_and_judged_findings():
-    csrf = Finding("wapiti", "Cross Site Request Forgery", "POST", "/referrals/new/", roles={"operator", "coordinator"})
+    csrf = Finding(
+        "wapiti",
+        "Cross Site Request Forgery",
+        "POST",
+        "/referrals/new/",
+        info="Lack of anti CSRF token",
+        roles={"operator", "coordinator"},
+    )
     text = render(_run([csrf]))
     assert "PASS: no finding left open" in text
     assert "| wapiti (Debian package) | 3.0.4+dfsg-2 |" in text
@@ -48,7 +55,8 @@ def test_the_report_gives_tools_scope_requests_and_judged_findings():
     assert "whole run: **1**" in text and "server's own log: **2**" in text
     assert "## Findings: 0 open, 1 judged" in text
     assert (
-        "| wapiti | Cross Site Request Forgery | POST | `/referrals/new/` | — | coordinator, operator | false positive | "
+        "| wapiti | Cross Site Request Forgery | POST | `/referrals/new/` | — | coordinator, operator | "
+        "Lack of anti CSRF token | false positive | "
         "Django's forms carry csrfmiddlewaretoken, which wapiti 3.0.4 does not know. |"
     ) in text
 
