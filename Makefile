@@ -4,6 +4,7 @@
 #   make serve - the production shape (DEBUG off, PostgreSQL, Redis): migrate, collectstatic, then honcho runs
 #                the Procfile (gunicorn web, Celery worker, Celery beat) on HOST:PORT (default 127.0.0.1:8000)
 #   make load  - locust against a running `make serve` (LOAD_HOST), report in load/report.md
+#   make scan  - wapiti and sqlmap against the production shape on loopback, report in security/report.md
 # .ci/run calls `make test` with DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) set.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -87,3 +88,9 @@ axe:
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py
+# Security scan (needs Debian's wapiti and sqlmap: apt-get install wapiti sqlmap; not part of CI): serve the
+# production shape on loopback with a throw-away PostgreSQL database, scan it as operator and coordinator,
+# write security/report.md; fails while a finding is open (security/judgements.toml). See security/scan.py.
+.PHONY: scan
+scan: install
+	$(PY) security/scan.py
