@@ -1,0 +1,24 @@
+"""The file column becomes an ``EncryptedBlobField``: the same text column, now found by key rotation and the backup
+drill. Nothing changes in the database."""
+
+import ceis.crypto
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("interviews", "0011_sent_report_with_protocol_number"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="sentreport",
+                    name="pdf",
+                    field=ceis.crypto.EncryptedBlobField(editable=False),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
