@@ -439,6 +439,8 @@ def open_backup(path: Path, staging: Path) -> dict[str, Any]:
                             digest.update(block)
                             out.write(block)
                     seen[member.name] = {"sha256": digest.hexdigest(), "size": member.size}
+            while source.read(1024 * 1024):  # to the very end: an encrypted archive cut short is refused
+                pass
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise ArchiveError(f"the archive is damaged ({exc.__class__.__name__})") from exc
     if MANIFEST not in seen:
@@ -537,21 +539,20 @@ def restore_backup(
 
 @contextmanager
 def database_alias(db: Database) -> Iterator[str]:
-    """A temporary Django connection alias for ``db``."""
+    """A temporary Django connection alias for ``db`` (``Model.objects.using(alias)`` reads it)."""
+    from django.db.utils import load_backend
+
     alias = f"restored_{uuid.uuid4().hex[:8]}"
-    connections.settings[alias] = db.django_settings()
+    entry = db.django_settings()
+    wrapper = load_backend(entry["ENGINE"]).DatabaseWrapper(entry, alias)
+    connections[alias] = wrapper
     try:
         yield alias
     finally:
-        if alias in connections.settings:
-            try:
-                connections[alias].close()
-            finally:
-                del connections.settings[alias]
-                try:
-                    delattr(connections._connections, alias)
-                except AttributeError:
-                    pass
+        try:
+            wrapper.close()
+        finally:
+            delattr(connections._connections, alias)
 
 
 def verify_restored(alias: str, media_root: Path) -> dict[str, Any]:
