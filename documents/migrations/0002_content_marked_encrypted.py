@@ -1,8 +1,9 @@
 """The file column becomes an ``EncryptedBlobField``: the same text column, now found by key rotation and the backup
 drill. Nothing changes in the database."""
 
-import ceis.crypto
 from django.db import migrations
+
+import ceis.crypto
 
 
 class Migration(migrations.Migration):
