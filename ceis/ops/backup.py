@@ -197,7 +197,7 @@ class Database:
 
 @contextmanager
 def _sqlite(path: str) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, uri=path.startswith("file:"))  # an in-memory shared-cache database is a URI
     try:
         yield conn
     finally:
@@ -267,7 +267,7 @@ def _dump_postgresql(db: Database, target: Path) -> dict[str, int]:
 
 
 def _dump_sqlite(db: Database, target: Path) -> dict[str, int]:
-    if not Path(db.name).is_file():
+    if not db.name.startswith("file:") and not Path(db.name).is_file():
         raise BackupError(f"the SQLite database {db.name} does not exist")
     with _sqlite(db.name) as source, _sqlite(str(target)) as copy:
         source.backup(copy)  # consistent even while the application writes
