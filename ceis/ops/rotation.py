@@ -37,6 +37,15 @@ def _newest() -> Fernet:
     return Fernet(keys[0].encode())
 
 
+def _update(cursor, sql: str, params: list) -> None:
+    if cursor.db.vendor == "postgresql":
+        from psycopg2.extras import execute_batch
+
+        execute_batch(cursor.cursor, sql, params, page_size=100)  # a hundred statements per round trip
+    else:
+        cursor.executemany(sql, params)
+
+
 def rotate(
     *,
     batch_size: int = 500,
@@ -87,10 +96,7 @@ def rotate(
                         updates[column].append((rotated, row[0], token))
                 for column, params in updates.items():
                     if params:
-                        cursor.executemany(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
-                            params,
-                        )
+                        _update(cursor, f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s", params)
                         count.changed += len(params)
                 count.rows += len(rows)
                 last = rows[-1][0]
