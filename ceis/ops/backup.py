@@ -493,15 +493,15 @@ def restore_backup(
         manifest = open_backup(path, staging)  # everything checked before anything is touched
         if manifest["engine"] != db.engine:
             raise BackupError(f"this is a {manifest['engine']} backup; the target database is {db.engine}")
+        if _media_has_files(media_root) and not replace:
+            raise BackupError(
+                f"the media folder {media_root} holds files: restore into an empty one, or pass --replace"
+            )
         if db.engine == "postgresql" and not db.exists():
             db.create()
         if db.table_count() and not replace:
             raise BackupError(
                 f"the target database {db.name} is not empty: restore into a new empty database, or pass --replace"
-            )
-        if _media_has_files(media_root) and not replace:
-            raise BackupError(
-                f"the media folder {media_root} holds files: restore into an empty one, or pass --replace"
             )
         dump = staging / manifest["database"]
         if db.engine == "postgresql":
@@ -520,6 +520,7 @@ def restore_backup(
             destination = media_root / name[len(MEDIA_PREFIX) :]
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(staging / name, destination)
+            os.chmod(destination, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
     counts = table_counts(db)
     differ = sorted(t for t, n in manifest["tables"].items() if counts.get(t) != n)
     if differ:
@@ -591,7 +592,7 @@ def verify_restored(alias: str, media_root: Path) -> dict[str, Any]:
     for model in apps.get_models():
         for f in model._meta.concrete_fields:
             if isinstance(f, FileField) and f.model is model:
-                for name in model._default_manager.using(alias).exclude(**{f.name: ""}).values_list(f.name, flat=True):
+                for name in model._base_manager.using(alias).exclude(**{f.name: ""}).values_list(f.name, flat=True):
                     if (media_root / name).is_file():
                         files += 1
                     else:
