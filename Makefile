@@ -5,6 +5,7 @@
 #                the Procfile (gunicorn web, Celery worker, Celery beat) on HOST:PORT (default 127.0.0.1:8000)
 #   make load  - locust against a running `make serve` (LOAD_HOST), report in load/report.md
 #   make scan  - wapiti and sqlmap against the production shape on loopback, report in security/report.md
+#   make backup / make restore ARCHIVE=... / make restore-check - see README, Backup and restore
 # .ci/run calls `make test` with DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) set.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -94,3 +95,18 @@ bench: install
 .PHONY: scan
 scan: install
 	$(PY) security/scan.py
+
+# Backup and restore (README, Backup and restore). They use the environment as it is (DATABASE_URL, MEDIA_ROOT,
+# FIELD_ENCRYPTION_KEY, BACKUP_ENCRYPTION_KEY): on a development machine, prefix DEBUG=1.
+BACKUP_DIR ?= backups
+.PHONY: backup restore restore-check
+backup: install
+	BACKUP_DIR=$(BACKUP_DIR) $(PY) manage.py backup --output-dir $(BACKUP_DIR)
+# Into the configured database and MEDIA_ROOT, which must be empty (RESTORE_ARGS=--replace to overwrite).
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "make restore ARCHIVE=backups/ceis-backup-....tar.gz[.fernet]"; exit 2; }
+	$(PY) manage.py restore $(ARCHIVE) $(RESTORE_ARGS)
+# The drill: restore ARCHIVE (default: the newest in BACKUP_DIR) into a new throw-away database, read back every
+# encrypted value and uploaded file, drop it.
+restore-check: install
+	BACKUP_DIR=$(BACKUP_DIR) $(PY) manage.py restore --check $(ARCHIVE)

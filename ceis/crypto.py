@@ -58,6 +58,15 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value))
 
 
+class EncryptedBlobField(models.TextField):
+    """A file kept as a Fernet token in a text column (case documents, reports as sent).
+
+    No transparent decryption: the code that hands the file to its reader calls ``fernet().decrypt`` itself (and
+    records the read). The class marks the column as encrypted for the tools that walk every encrypted value:
+    key rotation and the backup drill (:func:`encrypted_columns`).
+    """
+
+
 class EncryptedCharField(EncryptedTextField):
     """An encrypted short text; ``max_length`` limits the clear text in forms, not the column."""
 
@@ -107,3 +116,21 @@ class EncryptedDateField(EncryptedTextField):
         from django import forms
 
         return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})
+
+
+ENCRYPTED_FIELD_CLASSES = (EncryptedTextField, EncryptedBlobField)
+
+
+def encrypted_columns() -> dict[type[models.Model], list[models.Field]]:
+    """Every concrete model with encrypted columns, and those columns: found by field class, never listed by hand."""
+    from django.apps import apps
+
+    found: dict[type[models.Model], list[models.Field]] = {}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or not meta.managed:
+            continue
+        fields = [f for f in meta.concrete_fields if isinstance(f, ENCRYPTED_FIELD_CLASSES) and f.model is model]
+        if fields:
+            found[model] = fields
+    return found

@@ -21,13 +21,15 @@ def problems(environ: Mapping[str, str]) -> list[str]:
     django.setup()
     from django.conf import settings
 
-    from ceis.startup import admin_url_problem, missing_secrets
+    from ceis.startup import admin_url_problem, backup_key_problem, missing_secrets
 
     found = [f"{variable} is not set" for variable in missing_secrets()]
     if settings.DEBUG:
         found.append("DEBUG is on (the production shape runs with DEBUG off)")
     if admin_problem := admin_url_problem():
         found.append(admin_problem)
+    if backup_problem := backup_key_problem():
+        found.append(backup_problem)
     if not settings.ALLOWED_HOSTS:
         found.append("ALLOWED_HOSTS is not set (e.g. 127.0.0.1,localhost for a local run)")
     if not environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):

@@ -29,8 +29,18 @@ _DEV_FIELD_KEY = "dTSyb7SxOlV0a18g25ywVuajt8tvefHN7_9dHBhIBd0="
 
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 
-# Fernet keys for encrypted fields: comma-separated, newest first (older ones still decrypt).
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[_DEV_FIELD_KEY] if DEBUG else [])
+# Fernet keys for encrypted fields, newest first: FIELD_ENCRYPTION_KEY encrypts (it may also list older keys after
+# a comma, as before), FIELD_ENCRYPTION_KEYS_OLD are older keys still accepted for reading until
+# ``manage.py rotate_encryption_key`` has re-encrypted every value with the newest (README, Key rotation).
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env.list("FIELD_ENCRYPTION_KEY", default=[_DEV_FIELD_KEY] if DEBUG else [])
+    + env.list("FIELD_ENCRYPTION_KEYS_OLD", default=[])
+    if key.strip()
+]
+# Fernet key(s) for backup archives (``manage.py backup``), newest first; never one of the field keys, kept apart
+# from them (README, Backup and restore). Unset: archives are written unencrypted.
+BACKUP_ENCRYPTION_KEYS = [key.strip() for key in env.list("BACKUP_ENCRYPTION_KEY", default=[]) if key.strip()]
 # Key for the keyed hash used in duplicate detection (HMAC-SHA256); defaults to a derivation of SECRET_KEY.
 DUPLICATE_HASH_KEY = env("DUPLICATE_HASH_KEY", default=SECRET_KEY)
 
@@ -57,6 +67,7 @@ INSTALLED_APPS = [
     "ceis.notifications",
     "ceis.service",
     "ceis.feeds",
+    "ceis.ops",
     "referrals",
     "interviews",
     "materials",

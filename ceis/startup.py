@@ -40,6 +40,22 @@ def admin_url_problem() -> str | None:
     return None
 
 
+def backup_key_problem() -> str | None:
+    """Why BACKUP_ENCRYPTION_KEY cannot be used, or None (unset is allowed: archives are then not encrypted)."""
+    from cryptography.fernet import Fernet
+
+    backup_keys = [k.strip() for k in settings.BACKUP_ENCRYPTION_KEYS if k.strip()]
+    for key in backup_keys:
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            return "BACKUP_ENCRYPTION_KEY is not a valid Fernet key"
+    field_keys = {k.strip() for k in settings.FIELD_ENCRYPTION_KEYS}
+    if field_keys.intersection(backup_keys):
+        return "BACKUP_ENCRYPTION_KEY is one of the field encryption keys (keep the backup key apart: a key of its own)"
+    return None
+
+
 def missing_secrets() -> list[str]:
     """Environment variables still to set (none in DEBUG, where dev-only keys stand in)."""
     return [variable for setting, variable in REQUIRED.items() if not _is_set(setting)]
@@ -65,3 +81,11 @@ def check_admin_url(app_configs=None, **kwargs):
     if problem is None:
         return []
     return [checks.Error(f"{problem}.", hint="Set ADMIN_URL in the environment.", id="ceis.E002")]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_backup_key(app_configs=None, **kwargs):
+    problem = backup_key_problem()
+    if problem is None:
+        return []
+    return [checks.Error(f"{problem}.", hint="Generate a Fernet key of its own for backups.", id="ceis.E003")]

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ceis.crypto import EncryptedTextField
+from ceis.crypto import EncryptedBlobField, EncryptedTextField
 
 
 class Document(models.Model):
@@ -64,7 +64,7 @@ class Document(models.Model):
     description = EncryptedTextField(_("description"), blank=True)
     file_type = models.CharField(_("file type"), max_length=40, choices=FileType.choices, editable=False)
     size = models.PositiveIntegerField(_("size"), editable=False)
-    content = models.TextField(editable=False)  # the file as a Fernet token; empty once erased
+    content = EncryptedBlobField(editable=False)  # the file as a Fernet token; empty once erased
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ceis.crypto import EncryptedTextField
+from ceis.crypto import EncryptedBlobField, EncryptedTextField
 from ceis.partners.models import PartnerBody
 from referrals.models import ExploitationForm, Referral
 
@@ -456,7 +456,7 @@ class SentReport(models.Model):
     sent_at = models.DateField(_("sent on"))
     protocol_year = models.PositiveSmallIntegerField(_("protocol year"))
     protocol_number = models.PositiveIntegerField(_("protocol number"))
-    pdf = models.TextField(editable=False)  # the PDF as a Fernet token; empty once erased
+    pdf = EncryptedBlobField(editable=False)  # the PDF as a Fernet token; empty once erased
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

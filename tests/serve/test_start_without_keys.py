@@ -17,6 +17,8 @@ SERVE_VARIABLES = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "ADMIN_URL",
+    "FIELD_ENCRYPTION_KEYS_OLD",
+    "BACKUP_ENCRYPTION_KEY",
 )
 
 
@@ -114,3 +116,20 @@ def _deploy_check(**env: str) -> subprocess.CompletedProcess:
 def test_the_deploy_check_refuses_the_default_admin_path_and_accepts_another():
     assert "ceis.E002" in _deploy_check().stderr
     assert "ceis.E002" not in _deploy_check(ADMIN_URL="office-7f3a9c/").stderr
+
+
+def test_it_refuses_a_backup_key_that_is_a_field_key():
+    field_key = "Jq0pP8b3Y9m3pQyQvJQ5n0bKx0cVh8m3Yf5m0n1l2s4="
+    done = _preflight(
+        SECRET_KEY="k" * 50,
+        FIELD_ENCRYPTION_KEY=field_key,
+        BACKUP_ENCRYPTION_KEY=field_key,
+        DUPLICATE_HASH_KEY="d" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/ceis",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        ADMIN_URL="office-7f3a9c/",
+    )
+    assert done.returncode == 2
+    assert "BACKUP_ENCRYPTION_KEY is one of the field encryption keys" in done.stderr
+    assert field_key not in done.stderr + done.stdout
