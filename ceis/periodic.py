@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 
 logger = logging.getLogger("ceis.periodic")
@@ -78,6 +79,9 @@ def each(
         try:
             with transaction.atomic():
                 result = handle(row)
+        except SoftTimeLimitExceeded:
+            log_counts(counts)
+            raise  # the task's time is up: not this row's fault, and the run must stop
         except Exception as error:  # noqa: BLE001 - one row's failure, whatever it is, must not stop the run
             label, pk = describe(row) if describe else _describe(row, model)
             counts.failed += 1

@@ -69,6 +69,18 @@ def test_the_helper_counts_logs_and_goes_on(db, caplog):
     assert all("\n" not in line for line in lines)
 
 
+def test_a_task_out_of_time_stops_rather_than_skipping_the_row(db, caplog):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def handle(pk):
+        if pk == 2:
+            raise SoftTimeLimitExceeded()
+
+    with caplog.at_level(logging.INFO, logger="ceis.periodic"), pytest.raises(SoftTimeLimitExceeded):
+        periodic.each("slow", [1, 2, 3], handle, model=Notification)
+    assert _lines(caplog) == ["slow: 1 rows done, 0 failed, 0 written"]
+
+
 def test_a_failed_statement_does_not_poison_the_rows_after_it(db, caplog):
     written = []
 
