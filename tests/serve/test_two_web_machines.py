@@ -3,10 +3,10 @@
 Two gunicorn instances (the ``Procfile``'s ``web`` line, DEBUG off) on ports 8101 and 8102 (or free ones, when
 those are taken) stand for two machines behind a load balancer: one throw-away PostgreSQL database, one Redis
 cache (``CACHE_URL=redis://127.0.0.1:6379/2``, under a key prefix of this test's own, removed afterwards) and
-one shared ``MEDIA_ROOT``. A coordinator logs in through the first; her session works on the second (sessions
+one shared ``MEDIA_ROOT`` (the mount every machine has). A coordinator logs in through the first; her session works on the second (sessions
 live in the database). The caseload dashboard's cards are the project's cached figures: a card stored through
 one machine is read from Redis by the other, and after she reassigns a referral through one machine the other
-shows the moved figures on its very next page.
+shows the moved figures on its very next page. A file she uploads through one is downloaded through the other.
 
 No worker runs here: the tasks that mark stored figures after a change run in the request
 (``CELERY_TASK_ALWAYS_EAGER``, as when the broker is down); the worker's path has its own tests. On a machine
@@ -134,7 +134,9 @@ moved, stays = (
     )
     for code in ("CL-MOVED", "CL-STAYS")
 )
-print(json.dumps({"a": a.pk, "b": b.pk, "moved": moved.pk}))
+from materials.models import Language
+language = Language.objects.filter(active=True).order_by("pk").first()
+print(json.dumps({"a": a.pk, "b": b.pk, "moved": moved.pk, "language": language.pk}))
 """
 
 
@@ -191,9 +193,31 @@ class Browser:
     def get(self, url: str) -> tuple[int, str, str]:
         return self._open(urllib.request.Request(url))
 
-    def post(self, url: str, fields: list[tuple[str, str]]) -> tuple[int, str, str]:
-        data = urllib.parse.urlencode(fields).encode()
-        return self._open(urllib.request.Request(url, data=data, headers={"Referer": url}))
+    def post(self, url: str, fields: list[tuple[str, str]], file: tuple[str, str, bytes] | None = None):
+        """POST the fields (and ``file``: field name, file name, content, as multipart/form-data)."""
+        headers = {"Referer": url}
+        if file is None:
+            data = urllib.parse.urlencode(fields).encode()
+        else:
+            boundary = uuid.uuid4().hex
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                for name, value in fields
+            ]
+            name, filename, content = file
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/pdf\r\n\r\n".encode()
+                + content
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
+            data = b"".join(parts)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        return self._open(urllib.request.Request(url, data=data, headers=headers))
+
+    def get_bytes(self, url: str) -> tuple[int, bytes]:
+        with self.opener.open(urllib.request.Request(url), timeout=30) as response:
+            return response.status, response.read()
 
     def _open(self, request) -> tuple[int, str, str]:
         try:
@@ -207,6 +231,19 @@ def _csrf(html: str) -> str:
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match[1]
+
+
+def _pdf() -> bytes:
+    """A one-page PDF that parses (uploads are checked by parsing)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _card(page: str, operator_pk: int) -> str:
@@ -290,6 +327,25 @@ def test_a_change_through_one_machine_is_seen_at_once_through_the_other(postgres
         status, again_two, _ = browser.get(two.base + dashboard)
         status, again_one, _ = browser.get(one.base + dashboard)
         assert _card(again_one, ids["b"]) == _card(again_two, ids["b"]) == card_b
+
+        # A file uploaded through one machine is downloaded through the other (one shared MEDIA_ROOT).
+        status, page, _ = browser.get(one.base + "/groups/materials/new/")
+        assert status == 200
+        leaflet = _pdf()
+        status, body, location = browser.post(
+            one.base + "/groups/materials/new/",
+            [
+                ("csrfmiddlewaretoken", _csrf(page)),
+                ("title", "Leaflet on two machines"),
+                ("kind", "leaflet"),
+                ("languages", str(ids["language"])),
+                ("description", ""),
+                ("url", ""),
+            ],
+            file=("file", "leaflet.pdf", leaflet),
+        )
+        assert status == 302 and re.fullmatch(r"/groups/materials/\d+/", location), (status, location, body[-2000:])
+        assert browser.get_bytes(f"{two.base}{location}download/") == (200, leaflet)
         client.close()
     finally:
         one.stop()
