@@ -3,10 +3,11 @@
 Two gunicorn instances (the ``Procfile``'s ``web`` line, DEBUG off) on ports 8101 and 8102 (or free ones, when
 those are taken) stand for two machines behind a load balancer: one throw-away PostgreSQL database, one Redis
 cache (``CACHE_URL=redis://127.0.0.1:6379/2``, under a key prefix of this test's own, removed afterwards) and
-one shared ``MEDIA_ROOT`` (the mount every machine has). A coordinator logs in through the first; her session works on the second (sessions
-live in the database). The caseload dashboard's cards are the project's cached figures: a card stored through
-one machine is read from Redis by the other, and after she reassigns a referral through one machine the other
-shows the moved figures on its very next page. A file she uploads through one is downloaded through the other.
+one shared ``MEDIA_ROOT`` (the mount every machine has). A coordinator logs in through the first; her session
+works on the second (sessions live in the database). The caseload dashboard's cards are the project's cached
+figures: a card stored through one machine is read from Redis by the other, and after she reassigns a referral
+through one machine the other shows the moved figures on its very next page. A file she uploads through one is
+downloaded through the other.
 
 No worker runs here: the tasks that mark stored figures after a change run in the request
 (``CELERY_TASK_ALWAYS_EAGER``, as when the broker is down); the worker's path has its own tests. On a machine
