@@ -49,7 +49,7 @@ check-deploy: install
 	DUPLICATE_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 # The production shape on one machine. Needs in the environment: SECRET_KEY, FIELD_ENCRYPTION_KEY,
-# DUPLICATE_HASH_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis): ceis.preflight
+# DUPLICATE_HASH_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and CACHE_URL (Redis): ceis.preflight
 # names whatever is missing and stops. DEBUG is forced off. See README, Production.
 SERVE_ENV := DEBUG=0
 PORT ?= 8000

@@ -36,6 +36,12 @@ def problems(environ: Mapping[str, str]) -> list[str]:
         found.append("DATABASE_URL is not set to PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/ceis)")
     if not environ.get("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):
         found.append("CELERY_BROKER_URL is not set to Redis (e.g. redis://127.0.0.1:6379/0)")
+    if not environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+        # Each web process's own memory would serve another machine's stale figures (README, More than one
+        # web machine).
+        found.append(
+            "CACHE_URL is not set to Redis, the cache every web machine shares (e.g. redis://127.0.0.1:6379/1)"
+        )
     return found
 
 

@@ -164,6 +164,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Uploaded files (materials) live outside static/public paths and are served only through
 # permission-checked views; there is deliberately no MEDIA_URL route.
+# With more than one web machine, MEDIA_ROOT is storage they all mount at this path (README: "More than one web
+# machine").
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
 MATERIAL_MAX_UPLOAD_MB = env.int("MATERIAL_MAX_UPLOAD_MB", default=50)
 # Case documents (scans, letters, certificates): larger requests are refused before their body is read.
@@ -178,6 +180,21 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Cache (README: "More than one web machine") ---
+# Production: one Redis that every web machine shares, through Django's built-in Redis cache, e.g.
+# CACHE_URL=redis://redis-host:6379/1 (a database of its own, apart from the broker's); ceis.preflight refuses
+# anything else outside DEBUG. locmem:// (each process its own memory) is for development and the tests.
+CACHE_URL = env("CACHE_URL", default="") or "locmem://"
+if CACHE_URL.startswith(("locmem://", "locmemcache://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}  # django-environ's schemes (redis://, ...)
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # A Redis that does not answer must not hold a request: the pages that cache work without it.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="ceis")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

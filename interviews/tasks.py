@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ceis import access
+from ceis import access, periodic
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 
@@ -40,12 +40,14 @@ def send_interview_reminders() -> int:
         .prefetch_related("operators_present")
     )
     assigned = access.assignees([i.referral for i in interviews + appointments])
-    written = 0
     due = [(i, f"interview:{i.pk}:{i.scheduled_at:%Y-%m-%dT%H:%M}") for i in interviews]
     due += [(i, f"appointment:{i.pk}:{i.next_appointment:%Y-%m-%dT%H:%M}") for i in appointments]
-    for interview, event_key in due:
+
+    def remind(item) -> int:
+        interview, event_key = item
         recipients = {u for u in assigned.get(interview.referral_id, []) if u.is_active}
         recipients |= {u for u in interview.operators_present.all() if u.is_active}
+        written = 0
         for user in recipients:
             with transaction.atomic():
                 created = notification_create(
@@ -56,4 +58,9 @@ def send_interview_reminders() -> int:
                     event_key=event_key,
                 )
             written += created is not None
-    return written
+        return written
+
+    # One interview that fails is logged and skipped; the others are reminded (ceis/periodic.py).
+    return periodic.each(
+        "interview-reminders", due, remind, describe=lambda item: ("interviews.Interview", item[0].pk)
+    ).total

@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ceis import periodic
 from ceis.accounts import roles
 
 from . import scrub
@@ -156,18 +157,25 @@ def _person_ids(spec: KindSpec, ids: list[int]) -> dict[int, int | None]:
 
 
 @transaction.atomic
-def build_review_list(now: datetime.datetime | None = None) -> RetentionRun | None:
+def build_review_list(
+    now: datetime.datetime | None = None, *, counts: periodic.Counts | None = None
+) -> RetentionRun | None:
     """Store the dry-run list of every record newly due, and notify the coordinators. None if nothing is due."""
     now = now or timezone.now()
     rows = []
-    for rule in RetentionRule.objects.filter(active=True):
+
+    def find(rule: RetentionRule) -> int:
         spec = SPECS[rule.kind]
         ids = list(due(rule, now).values_list("pk", flat=True))
         if not ids:
-            continue
+            return 0
         ct = ContentType.objects.get_for_model(_model(spec))
         people = _person_ids(spec, ids)
-        rows += [(rule, ct, pk, people[pk]) for pk in ids]
+        rows.extend((rule, ct, pk, people[pk]) for pk in ids)
+        return len(ids)
+
+    # A rule whose records cannot be listed is logged (its pk) and skipped; the others list theirs.
+    _fold(counts, periodic.each("retention-list", RetentionRule.objects.filter(active=True), find))
     if not rows:
         return None
     run = RetentionRun.objects.create(
@@ -196,11 +204,19 @@ def _notify_coordinators(run: RetentionRun) -> None:
         )
 
 
-def act_on_due_lists(now: datetime.datetime | None = None) -> int:
-    """Act on the pending records of every list whose review period is over. Returns how many were acted on."""
+def _fold(counts: periodic.Counts | None, run: periodic.Counts) -> None:
+    if counts is not None:
+        counts.add(run)
+
+
+def act_on_due_lists(now: datetime.datetime | None = None, *, counts: periodic.Counts | None = None) -> int:
+    """Act on the pending records of every list whose review period is over. Returns how many were acted on.
+
+    Each rule's records in a transaction of their own, each record on its own when the batch fails: a record
+    that cannot be acted on is logged (model and pk), counted in ``counts`` and left pending for the next night.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    acted = 0
     pending = (
         RetentionCandidate.objects.filter(state=RetentionCandidate.State.PENDING, run__due_on__lte=today)
         .select_related("rule")
@@ -209,13 +225,36 @@ def act_on_due_lists(now: datetime.datetime | None = None) -> int:
     by_rule: dict[int, list[RetentionCandidate]] = {}
     for candidate in pending:
         by_rule.setdefault(candidate.rule_id, []).append(candidate)
-    for candidates in by_rule.values():
-        acted += _act(candidates[0].rule, candidates, now)
-    return acted
+    run = periodic.each(
+        "retention-act",
+        by_rule.values(),
+        lambda candidates: _act(candidates[0].rule, candidates, now, counts),
+        describe=lambda candidates: ("privacy.RetentionRule", candidates[0].rule_id),
+    )
+    _fold(counts, run)
+    return run.total
+
+
+def _each_or_all(task: str, model, ids: list[int], operation, counts: periodic.Counts | None) -> list[int]:
+    """``operation(ids)`` at once; if that fails, on each id on its own (the failures logged): the ids done."""
+    try:
+        with transaction.atomic():
+            operation(ids)
+        return ids
+    except Exception:  # noqa: BLE001 - some record of the batch fails: find which, do the others
+        run = periodic.each(task, ids, lambda pk: operation([pk]), model=model)
+        _fold(counts, periodic.Counts(task, failed=run.failed, failed_pks=run.failed_pks))
+        failed = set(run.failed_pks)
+        return [pk for pk in ids if pk not in failed]
 
 
 @transaction.atomic
-def _act(rule: RetentionRule, candidates: list[RetentionCandidate], now: datetime.datetime) -> int:
+def _act(
+    rule: RetentionRule,
+    candidates: list[RetentionCandidate],
+    now: datetime.datetime,
+    counts: periodic.Counts | None = None,
+) -> int:
     from privacy.services import RightsError, person_erase
     from referrals.models import Person
 
@@ -232,18 +271,37 @@ def _act(rule: RetentionRule, candidates: list[RetentionCandidate], now: datetim
     skipped = [c for c in candidates if c.object_id not in still_due]
     done_ids = [c.object_id for c in done]
     if rule.kind == Kind.PERSON_INACTIVE:
-        for person in Person.objects.filter(pk__in=done_ids):
+        refused = []
+
+        def erase(person) -> None:
             try:
                 person_erase(person=person, by=None, rule=rule)
             except RightsError:
-                skipped.append(next(c for c in done if c.object_id == person.pk))
-        done = [c for c in done if c not in skipped]
-    elif rule.action == Action.DELETE:
-        model._default_manager.filter(pk__in=done_ids).delete()
-    elif rule.kind == Kind.GROUP_SESSION:
-        model._default_manager.filter(pk__in=done_ids).update(notes="", mediators="")
+                refused.append(person.pk)
+
+        run = periodic.each("retention-erase", Person.objects.filter(pk__in=done_ids), erase, summary=False)
+        _fold(counts, periodic.Counts("retention-erase", failed=run.failed, failed_pks=run.failed_pks))
+        skipped += [c for c in done if c.object_id in refused]
+        failed = set(run.failed_pks)
+        done = [c for c in done if c.object_id not in failed and c.object_id not in refused]
     else:
-        scrub.scrub_records(model, done_ids)
+        if rule.action == Action.DELETE:
+
+            def operation(ids):
+                return model._default_manager.filter(pk__in=ids).delete()
+
+        elif rule.kind == Kind.GROUP_SESSION:
+
+            def operation(ids):
+                return model._default_manager.filter(pk__in=ids).update(notes="", mediators="")
+
+        else:
+
+            def operation(ids):
+                return scrub.scrub_records(model, ids)
+
+        acted = set(_each_or_all(f"retention-{rule.kind}", model, done_ids, operation, counts))
+        done = [c for c in done if c.object_id in acted]  # a record that failed stays pending: tried next night
     RetentionCandidate.objects.filter(pk__in=[c.pk for c in done]).update(
         state=RetentionCandidate.State.DONE, decided_at=now
     )

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from ceis import access
+from ceis import access, periodic
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 
@@ -110,11 +110,15 @@ def send_pathway_reminders() -> int:
             recipient__in=recipients, event_key__in={key for _pathway, _kind, key in due}
         ).values_list("recipient_id", "event_key")
     )
-    written = 0
-    for pathway, kind, key in due:
-        for user in assigned.get(pathway.pk, []):
-            if not user.is_active or (user.pk, key) in already:
-                continue
+
+    def unsent(item) -> list:
+        pathway, _kind, key = item
+        return [u for u in assigned.get(pathway.pk, []) if u.is_active and (u.pk, key) not in already]
+
+    def remind(item) -> int:
+        pathway, kind, key = item
+        written = 0
+        for user in unsent(item):
             with transaction.atomic():
                 created = notification_create(
                     recipient=user,
@@ -124,7 +128,15 @@ def send_pathway_reminders() -> int:
                     event_key=key,
                 )
             written += created is not None
-    return written
+        return written
+
+    # One reminder that fails is logged (pathway's pk) and skipped; the others go out (ceis/periodic.py).
+    return periodic.each(
+        "pathway-reminders",
+        [item for item in due if unsent(item)],
+        remind,
+        describe=lambda item: ("protection.ProtectionPathway", item[0].pk),
+    ).total
 
 
 # The services' own reminder lives in its sub-package; imported here so the worker registers it.

@@ -30,6 +30,7 @@ from celery import shared_task
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from ceis import periodic
 from ceis.changes import MISSING, mark_after_commit, watch
 
 from . import counts
@@ -84,9 +85,9 @@ def refresh(*, limit: int = 50) -> dict[str, int]:
             ~Q(computed_generation=F("generation")) | Q(computed_at__lt=now - REFRESH_AFTER)
         ).order_by("-used_at")[:limit]
     )
-    for snapshot in due:
-        _recount(snapshot)
-    return {"refreshed": len(due), "forgotten": forgotten}
+    # A period that cannot be counted is logged (model and pk) and skipped: the others are still re-counted.
+    counts = periodic.each("refresh_statistics", due, _recount)
+    return {"refreshed": counts.done, "failed": counts.failed, "forgotten": forgotten}
 
 
 # ---------------------------------------------------------------------------------------------- marking

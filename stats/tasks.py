@@ -11,10 +11,10 @@ import datetime
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ceis import periodic
 from ceis.accounts import roles
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
@@ -49,10 +49,11 @@ def build_monthly_report(month: str | None = None) -> str:
     """Store the report for ``month`` ("YYYY-MM", default last month) and notify each active coordinator once."""
     first, last = _month_bounds(month)
     key = f"{first:%Y-%m}"
-    with transaction.atomic():
-        monthly_report_store(first)
-        coordinators = get_user_model().objects.filter(is_active=True, groups__name=roles.COORDINATOR).distinct()
-        for user in coordinators:
+    monthly_report_store(first)
+    coordinators = get_user_model().objects.filter(is_active=True, groups__name=roles.COORDINATOR).distinct()
+
+    def announce(user) -> bool:
+        return (
             notification_create(
                 recipient=user,
                 kind=Notification.Kind.MONTHLY_REPORT,
@@ -60,4 +61,9 @@ def build_monthly_report(month: str | None = None) -> str:
                 path=reverse("caseload:reports"),
                 event_key=f"monthly-report:{key}",
             )
+            is not None
+        )
+
+    # The report is stored first; a coordinator whose notice fails is logged and skipped (ceis/periodic.py).
+    periodic.each("monthly-report", coordinators, announce)
     return key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import logging
 
 from django import template
 from django.core.cache import cache
@@ -22,6 +23,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, ngette
 from caseload.selectors import OperatorCaseload, Overdue
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 def escape(value) -> str:
@@ -67,6 +69,22 @@ def _name_key(user) -> str:
     return hashlib.sha256(f"{user.username}\n{user.get_full_name()}".encode()).hexdigest()[:16]
 
 
+def _cache_read(keys: list[str]) -> dict[str, str]:
+    """The cards stored in the shared cache; none when it does not answer (they are built again instead)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - a cache server down or unreachable: slower, never an error page
+        logger.warning("Cache unavailable: caseload cards built in the request")
+        return {}
+
+
+def _cache_write(cards: dict[str, str]) -> None:
+    try:
+        cache.set_many(cards, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - as above
+        logger.warning("Cache unavailable: caseload cards not stored")
+
+
 @register.simple_tag
 def operator_cards(caseloads: list[OperatorCaseload], urgencies: list[str], phases: list[str]) -> str:
     """The page's cards. A card of stored figures is written once per version of them (``stored_as``) and
@@ -78,7 +96,7 @@ def operator_cards(caseloads: list[OperatorCaseload], urgencies: list[str], phas
         for c in caseloads
         if c.stored_as
     }
-    cached = cache.get_many(list(keys.values())) if keys else {}
+    cached = _cache_read(list(keys.values())) if keys else {}
     cards, new = [], {}
     for c in caseloads:
         key = keys.get(c.operator.pk)
@@ -89,7 +107,7 @@ def operator_cards(caseloads: list[OperatorCaseload], urgencies: list[str], phas
                 new[key] = str(card)
         cards.append(card)
     if new:
-        cache.set_many(new, CACHE_SECONDS)
+        _cache_write(new)
     return mark_safe("\n".join(cards))  # noqa: S308 - each card is built by operator_card, escaped there
 
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ceis import periodic
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -90,10 +92,7 @@ def send_pending_emails() -> int:
         .order_by("email_attempts", "created_at", "pk")
         .values_list("pk", flat=True)
     )
-    sent = 0
-    for notification_id in list(pending[:PENDING_BATCH]):
-        try:
-            sent += send_email(notification_id)
-        except Exception:  # noqa: BLE001 - one bad row must not block the rest; it stays unsent
-            logger.exception("Could not e-mail notification %s", notification_id)
-    return sent
+    counts = periodic.each(
+        "send_pending_emails", list(pending[:PENDING_BATCH]), send_email, model=Notification
+    )  # a row that fails stays unsent, for the next run
+    return counts.total

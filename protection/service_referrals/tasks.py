@@ -12,7 +12,7 @@ from celery import shared_task
 from django.db import transaction
 from django.urls import reverse
 
-from ceis import access
+from ceis import access, periodic
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from protection.models import ProtectionPathway
@@ -42,15 +42,17 @@ def send_service_overdue_reminders() -> int:
     )
     keys = {s.pk: f"service:{s.pk}:{s.requested_on.isoformat()}" for s in services}
     already = set(Notification.objects.filter(event_key__in=keys.values()).values_list("recipient_id", "event_key"))
-    written = 0
-    for service in services:
+
+    def unsent(service) -> list:
         users = (
             by_pathway.get(service.pathway_id, []) if service.pathway_id else by_referral.get(service.referral_id, [])
         )
-        for user in users:
-            key = keys[service.pk]
-            if not user.is_active or (user.pk, key) in already:
-                continue
+        return [u for u in users if u.is_active and (u.pk, keys[service.pk]) not in already]
+
+    def remind(service) -> int:
+        key = keys[service.pk]
+        written = 0
+        for user in unsent(service):
             with transaction.atomic():
                 created = notification_create(
                     recipient=user,
@@ -60,4 +62,7 @@ def send_service_overdue_reminders() -> int:
                     event_key=key,
                 )
             written += created is not None
-    return written
+        return written
+
+    # One service that fails is logged and skipped; the others are reminded (ceis/periodic.py).
+    return periodic.each("service-overdue-reminders", [s for s in services if unsent(s)], remind).total

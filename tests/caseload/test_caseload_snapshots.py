@@ -252,3 +252,25 @@ def test_a_card_is_written_once_per_version_of_the_figures(coord_client, caseloa
     page = coord_client.get(URL).content.decode()
     assert "op_a" in written and "op_b" not in written  # only her card is written again
     assert page.count("CL-FRESH") == 1
+
+
+def test_with_the_shared_cache_down_the_dashboard_builds_its_cards(coord_client, caseload, settings, caplog):
+    import socket
+
+    with socket.socket() as s:  # a port where no Redis answers
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    pages = [coord_client.get(URL) for _ in range(2)]  # counted, then stored: the second reads the cache
+    assert [p.status_code for p in pages] == [200, 200]
+    cards = [re.findall(r"<section.*?</section>", p.content.decode(), re.S) for p in pages]
+    assert cards[0] == cards[1]
+    for user in (caseload.a, caseload.b):
+        assert sum(reverse("caseload:operator", args=[user.pk]) in card for card in cards[1]) == 1
+    assert "Cache unavailable: caseload cards built in the request" in caplog.text

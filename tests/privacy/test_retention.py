@@ -58,7 +58,7 @@ def test_the_nightly_task_first_lists_without_touching(coordinator, old_referral
     notification = Notification.objects.get(recipient=coordinator, kind=Notification.Kind.RETENTION_REVIEW)
     assert notification.path == reverse("privacy:run", args=[run.pk])
     assert "Cardellino" not in str(list(RetentionCandidate.objects.values())) + notification.label
-    assert result.get() == {"acted": 0, "listed_run": run.pk}
+    assert result.get() == {"acted": 0, "failed": 0, "listed_run": run.pk}
 
 
 def test_it_acts_only_after_the_review_period(coordinator, old_referral):

@@ -16,6 +16,7 @@ SERVE_VARIABLES = (
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
+    "CACHE_URL",
     "ADMIN_URL",
     "FIELD_ENCRYPTION_KEYS_OLD",
     "BACKUP_ENCRYPTION_KEY",
@@ -41,6 +42,7 @@ def test_it_names_every_missing_variable_and_how_to_make_the_keys():
         assert f"{variable} is not set" in done.stderr
     assert "DATABASE_URL is not set to PostgreSQL" in done.stderr
     assert "CELERY_BROKER_URL is not set to Redis" in done.stderr
+    assert "CACHE_URL is not set to Redis" in done.stderr
     assert "README.md, Production" in done.stderr
 
 
@@ -59,11 +61,12 @@ def test_it_names_only_what_is_missing_and_never_prints_a_value():
     assert "pg-password" not in done.stderr + done.stdout
 
 
-def test_it_refuses_sqlite_and_the_in_memory_broker():
-    done = _preflight(DATABASE_URL="sqlite:///db.sqlite3", CELERY_BROKER_URL="memory://")
+def test_it_refuses_sqlite_the_in_memory_broker_and_a_per_process_cache():
+    done = _preflight(DATABASE_URL="sqlite:///db.sqlite3", CELERY_BROKER_URL="memory://", CACHE_URL="locmem://")
     assert done.returncode == 2
     assert "DATABASE_URL is not set to PostgreSQL" in done.stderr
     assert "CELERY_BROKER_URL is not set to Redis" in done.stderr
+    assert "CACHE_URL is not set to Redis, the cache every web machine shares" in done.stderr
 
 
 def test_it_lets_a_complete_environment_through():
@@ -74,6 +77,7 @@ def test_it_lets_a_complete_environment_through():
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/ceis",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         ADMIN_URL="office-7f3a9c/",
     )
     assert done.returncode == 0, done.stderr

@@ -293,12 +293,12 @@ def test_the_periodic_refresh_recounts_stale_and_day_old_snapshots_and_forgets_u
     old_count = _snapshot().computed_at
     used = _snapshot().used_at
 
-    assert snapshots.refresh() == {"refreshed": 2, "forgotten": 1}
+    assert snapshots.refresh() == {"refreshed": 2, "failed": 0, "forgotten": 1}
     assert not StatisticsSnapshot.objects.filter(start=datetime.date(2020, 1, 1)).exists()
     assert all(s.is_current for s in StatisticsSnapshot.objects.all())
     assert _snapshot().computed_at > old_count
     assert _snapshot().used_at == used  # a re-count is not a view
-    assert snapshots.refresh() == {"refreshed": 0, "forgotten": 0}
+    assert snapshots.refresh() == {"refreshed": 0, "failed": 0, "forgotten": 0}
 
 
 def test_spans_mark_exactly_the_periods_they_overlap(db):
