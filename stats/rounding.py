@@ -139,29 +139,55 @@ def allocate(deficits: dict[str, int], seats: int) -> dict[str, int]:
     return given
 
 
+def round_rows(totals: list[int], rows: list[dict[str, int]]) -> list[tuple[int, dict[str, int]]]:
+    """One breakdown over the prefixes of a year: each prefix's total to the nearest 5, its cells controlled.
+
+    ``totals[i]`` is the true total through month i+1, ``rows[i]`` its cells (which add up to it). The seats
+    (of 5) the rounded total gains from one prefix to the next go to the cells whose true count is furthest
+    above what they show; a cell never loses a seat.
+    """
+    seats: dict[str, int] = {}
+    out = []
+    for true_total, cells in zip(totals, rows, strict=True):
+        total = nearest(true_total)
+        held = {k: seats.get(k, 0) for k in cells}
+        deficits = {k: n - BASE * held[k] for k, n in cells.items()}
+        for k, extra in allocate(deficits, total // BASE - sum(held.values())).items():
+            held[k] += extra
+        seats.update(held)
+        out.append((total, {k: BASE * s for k, s in held.items()}))
+    return out
+
+
 def rounded_prefixes(months: dict[int, dict[str, Any]], last: int) -> list[dict[tuple, int]]:
     """The rounded year to date after each month 1..``last``: {(table,), (table, group, key), ("free", key)}."""
     cumulative: tuple[dict, dict] = ({}, {})
-    seats: dict[tuple, int] = {}
-    rows: list[dict[tuple, int]] = []
+    prefixes: list[tuple[dict, dict]] = []
     for i in range(1, last + 1):
         _accumulate(cumulative, tables(months.get(i) or empty()))
         tabs, free = cumulative
-        row: dict[tuple, int] = {}
-        for name, t in tabs.items():
-            total = nearest(t["total"])
-            row[(name,)] = total
-            for g, cells in t["groups"].items():
-                held = {k: seats.get((name, g, k), 0) for k in cells}
-                deficits = {k: n - BASE * held[k] for k, n in cells.items()}
-                for k, extra in allocate(deficits, total // BASE - sum(held.values())).items():
-                    held[k] += extra
-                for k, s in held.items():
-                    seats[(name, g, k)] = s
-                    row[(name, g, k)] = BASE * s
+        prefixes.append(
+            (
+                {
+                    n: {"total": t["total"], "groups": {g: dict(c) for g, c in t["groups"].items()}}
+                    for n, t in tabs.items()
+                },
+                dict(free),
+            )
+        )
+    rows: list[dict[tuple, int]] = [{} for _ in prefixes]
+    for name in prefixes[-1][0]:
+        totals = [p[0].get(name, {"total": 0})["total"] for p in prefixes]
+        for i, total in enumerate(totals):
+            rows[i][(name,)] = nearest(total)
+        for group in prefixes[-1][0][name]["groups"]:
+            cells = [p[0].get(name, {"groups": {}})["groups"].get(group, {}) for p in prefixes]
+            for i, (_total, shown) in enumerate(round_rows(totals, cells)):
+                for k, v in shown.items():
+                    rows[i][(name, group, k)] = v
+    for i, (_tabs, free) in enumerate(prefixes):
         for k, n in free.items():
-            row[("free", k)] = nearest(n)
-        rows.append(row)
+            rows[i][("free", k)] = nearest(n)
     return rows
 
 
