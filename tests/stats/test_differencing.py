@@ -240,7 +240,7 @@ def test_the_rule_never_pins_a_small_count_even_to_a_reader_who_knows_it(categor
         groups[_published(rows)].append(_quantities(rows))
     checked = 0
     for alternatives in groups.values():
-        for i, quantities in enumerate(alternatives):
+        for quantities in alternatives:
             if max(v for key, v in quantities.items() if key[0] == "cell" and key[2] == key[3]) > interior:
                 continue
             checked += 1
