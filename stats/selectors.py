@@ -92,7 +92,7 @@ def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
                     _figure("contacts", _("Contacts (referrals received)"), counts["referrals"]),
                     _figure("assessments", _("Assessments (interviews completed)"), counts["interviews_held"]),
                     _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
-                    _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing"), sirit["ongoing"]),
+                    _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing (begun in an earlier year)"), sirit["ongoing"]),
                     _figure(
                         "social_inclusion",
                         _("Social inclusion (job placements active)"),
@@ -141,7 +141,7 @@ def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
                 "key": "people",
                 "title": _("People referred"),
                 "figures": [
-                    _figure("people", _("People"), counts["people"]),
+                    _figure("people", _("People (each once a year)"), counts["people"]),
                     _figure("minors", _("Minors or presumed minors"), by_person["is_minor"].get("1", 0)),
                 ],
                 "breakdowns": [
@@ -182,12 +182,12 @@ def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
                 "breakdowns": [
                     _breakdown(
                         "phase",
-                        _("Pathways open in the period, by phase"),
+                        _("Pathways active, by phase (each once a year)"),
                         _tally_rows(open_by["phase"], _choices(ProtectionPathway.Phase.choices)),
                     ),
                     _breakdown(
                         "legal_basis",
-                        _("Pathways open in the period, by legal basis"),
+                        _("Pathways active, by legal basis (each once a year)"),
                         _tally_rows(open_by["legal_basis"], _choices(ProtectionPathway.LegalBasis.choices)),
                     ),
                     _breakdown(
