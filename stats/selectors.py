@@ -92,7 +92,11 @@ def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
                     _figure("contacts", _("Contacts (referrals received)"), counts["referrals"]),
                     _figure("assessments", _("Assessments (interviews completed)"), counts["interviews_held"]),
                     _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
-                    _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing (begun in an earlier year)"), sirit["ongoing"]),
+                    _figure(
+                        "taken_in_charge_ongoing",
+                        _("Taken in charge: ongoing (begun in an earlier year)"),
+                        sirit["ongoing"],
+                    ),
                     _figure(
                         "social_inclusion",
                         _("Social inclusion (job placements active)"),

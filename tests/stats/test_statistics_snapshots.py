@@ -180,9 +180,7 @@ CHANGES = [  # (change, what it changes in the raw counts of the year, before, a
 ]
 
 
-@pytest.mark.parametrize(
-    "change, read, before, after, month", CHANGES, ids=[c[0].__name__.strip("_") for c in CHANGES]
-)
+@pytest.mark.parametrize("change, read, before, after, month", CHANGES, ids=[c[0].__name__.strip("_") for c in CHANGES])
 def test_a_change_in_the_period_shows_at_the_next_view(
     year, change, read, before, after, month, django_capture_on_commit_callbacks
 ):
