@@ -126,7 +126,7 @@ def pages():
          "&urgency=priority&sort=-received", None, 200),
         ("dashboard", "Caseload dashboard", coordinator, "get", reverse("caseload:dashboard"), None, 200),
         ("statistics", f"Statistics for {year}", coordinator, "get",
-         reverse("caseload:statistics") + f"?from={year}-01-01&to={year}-12-31", None, 200),
+         reverse("caseload:statistics") + f"?year={year}&part=year", None, 200),
         ("intake_post", "Referral intake (POST)", operator, "post", reverse("referrals:intake"), intake_data, 302),
     ]  # fmt: skip
 

@@ -7,53 +7,209 @@ snapshots) import this module and not each other.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
 from protection.service_referrals import figures as service_stats
 
 
-def _marginals(groups: list[dict], fields: tuple[str, ...], measure: str = "n") -> dict[str, dict]:
-    """Per field, the sum of ``measure`` by value, from rows grouped by every field at once (one query).
-
-    Each record is in exactly one group (the fields are single-valued), so each marginal is exact.
-    """
-    out: dict[str, dict] = {f: {} for f in fields}
-    for row in groups:
-        for f in fields:
-            out[f][row[f]] = out[f].get(row[f], 0) + (row[measure] or 0)
-    return out
-
-
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
-    # A period is kept within plausible dates where it is asked for; clamped here too, so no caller overflows.
-    start, end = max(start, datetime.date(1900, 1, 1)), min(end, datetime.date(2100, 12, 31))
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return low, high
 
 
-def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Raw counts for [start, end], keyed by codes only (no labels, no language): what a snapshot stores.
+def _month(value) -> int:
+    """The month number of a TruncMonth value (a date, or an aware datetime in the current time zone)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.month
 
-    Eleven queries whatever the period (one for the services requested): each population is read once, grouped
-    by all its single-valued breakdowns together (the marginals are summed here), with conditional counts for the
-    SIRIT stages.
+
+def _first_active_month(start_field: str, year_start: datetime.date):
+    """The month a record with a start date is counted in: January if it began before the year, else its start."""
+    return Case(
+        When(**{f"{start_field}__lt": year_start}, then=Value(1)),
+        default=ExtractMonth(start_field),
+        output_field=IntegerField(),
+    )
+
+
+def empty() -> dict[str, Any]:
+    """The counts of a month with nothing in it (the shape ``count_months`` gives every month)."""
+    return {
+        "interviews_held": 0,
+        "interviews_substituted": 0,
+        "sessions": 0,
+        "reached": 0,
+        "sessions_by_host": {},
+        "pathways": {"new": 0, "ongoing": 0, "closed": 0},
+        "pathways_open_by": {"phase": {}, "legal_basis": {}},
+        "pathways_closed_by": {"closure_reason": {}},
+        "accommodation": {},
+        "literacy": {},
+        "training": {},
+        "jobs": {},
+        "referrals": 0,
+        "referrals_by": {f: {} for f in REFERRAL_FIELDS},
+        "exploitation": {},
+        "people": 0,
+        "people_by": {f: {} for f in PERSON_FIELDS},
+        "services": {"total": 0, "by_type": {}, "by_status": {}},
+    }
+
+
+REFERRAL_FIELDS = ("referring_body__kind", "month", "channel", "urgency", "outcome")
+PERSON_FIELDS = ("gender", "band", "nationality", "is_minor")
+
+
+def _add(target: dict, key, n: int) -> None:
+    key = "" if key is None else str(key)
+    target[key] = target.get(key, 0) + (n or 0)
+
+
+def count_months(year: int, first: int, last: int) -> dict[int, dict[str, Any]]:
+    """Raw counts of each month ``first``..``last`` of ``year``, keyed by codes only: what a snapshot stores.
+
+    Every measure is a flow within the calendar year, so that a quarter or the year is the sum of its months:
+    referrals, interviews, sessions, closures and services in the month they happened; a person in the month
+    of her first referral of the year; a pathway, accommodation, course, training or job in the first month
+    of the year it was active (January when it began before the year, else the month it began), a pathway
+    begun before the year being "ongoing" and one begun in it "new". A period's figures are then exact sums
+    of month snapshots (counted once, marked stale one month at a time).
+
+    Twelve queries whatever the number of months (one for the services requested): each population is read
+    once, grouped by month and by all its single-valued breakdowns together.
     Every key is a string (JSON), an unrecorded value is "".
     """
     from groups.models import GroupSession
-    from interviews.figures import completed_interviews
+    from interviews.figures import completed_interviews_by_month
     from protection.models import Accommodation, JobPlacement, LiteracyCourse, ProtectionPathway, Training
     from referrals.models import Person, Referral
 
+    year_start = datetime.date(year, 1, 1)
+    start = datetime.date(year, first, 1)
+    end = datetime.date(year, last, calendar.monthrange(year, last)[1])
     low, high = _bounds(start, end)
+    year_low, year_high = _bounds(year_start, datetime.date(year, 12, 31))
+    out = {m: empty() for m in range(first, last + 1)}
+
+    # 1. Interviews completed (index on status, held_at), and those assessed with a substitute list.
+    for day, (held, substituted) in completed_interviews_by_month(low, high).items():
+        out[day.month]["interviews_held"] += held
+        out[day.month]["interviews_substituted"] += substituted
+
+    # 2. Group sessions by host centre, with the people reached (each attendance row joins one session).
+    for g in (
+        GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
+        .annotate(m=TruncMonth("held_at"))
+        .values("m", "host_centre__name")
+        .annotate(n=Count("id", distinct=True), reached=Sum("attendance__count"))
+        .order_by()
+    ):
+        month = out[_month(g["m"])]
+        month["sessions"] += g["n"]
+        month["reached"] += g["reached"] or 0
+        _add(month["sessions_by_host"], g["host_centre__name"], g["n"])
+
+    # 3. Pathways active in the year, counted in their first active month (by phase and legal basis) ...
+    begun = Q(started_on__gte=start, started_on__lte=end)
+    carried = Q(started_on__lt=year_start) & (Q(ended_on__isnull=True) | Q(ended_on__gte=year_start))
+    for g in (
+        ProtectionPathway.objects.filter(begun | carried if first == 1 else begun)
+        .annotate(m=_first_active_month("started_on", year_start))
+        .values("m", "phase", "legal_basis")
+        .annotate(new=Count("id", filter=Q(started_on__gte=year_start)), ongoing=Count("id", filter=carried))
+        .order_by()
+    ):
+        month = out[g["m"]]
+        month["pathways"]["new"] += g["new"]
+        month["pathways"]["ongoing"] += g["ongoing"]
+        _add(month["pathways_open_by"]["phase"], g["phase"], g["new"] + g["ongoing"])
+        _add(month["pathways_open_by"]["legal_basis"], g["legal_basis"], g["new"] + g["ongoing"])
+    # ... and closed in the month, by reason.
+    for g in (
+        ProtectionPathway.objects.filter(ended_on__gte=start, ended_on__lte=end)
+        .annotate(m=ExtractMonth("ended_on"))
+        .values("m", "closure_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out[g["m"]]["pathways"]["closed"] += g["n"]
+        _add(out[g["m"]]["pathways_closed_by"]["closure_reason"], g["closure_reason"], g["n"])
+
+    # 4-7. Accommodation, literacy, training and jobs: in the first month of the year they were active.
+    active = Q(start__gte=start, start__lte=end)
+    if first == 1:
+        active |= Q(start__lt=year_start) & (Q(end__isnull=True) | Q(end__gte=year_start))
+    literacy_got = Case(When(certificate=True, then=Value("1")), default=Value("0"), output_field=CharField())
+    for key, queryset, field in (
+        ("accommodation", Accommodation.objects.all(), "type"),
+        ("literacy", LiteracyCourse.objects.annotate(got=literacy_got), "got"),
+        ("training", Training.objects.all(), "outcome"),
+        ("jobs", JobPlacement.objects.all(), "outcome"),
+    ):
+        for g in (
+            queryset.filter(active)
+            .annotate(m=_first_active_month("start", year_start))
+            .values("m", field)
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            _add(out[g["m"]][key], g[field], g["n"])
+
+    # 8. Referrals received, grouped by month and every single-valued breakdown at once.
     referrals = Referral.objects.filter(received_at__gte=low, received_at__lt=high)
-    year = end.year
+    for g in (
+        referrals.annotate(m=TruncMonth("received_at"))
+        .values("m", "referring_body__kind", "channel", "urgency", "outcome")
+        .annotate(n=Count("*"))  # not "id": the covering index on received_at then holds every column read
+        .order_by()
+    ):
+        number = _month(g["m"])
+        month = out[number]
+        month["referrals"] += g["n"]
+        g["month"] = f"{year}-{number:02d}"
+        for f in REFERRAL_FIELDS:
+            _add(month["referrals_by"][f], g[f], g["n"])
+
+    # 9. Forms of exploitation (a referral may have several: its own query, on the link table).
+    for g in (
+        Referral.exploitation_forms.through.objects.filter(
+            referral__received_at__gte=low, referral__received_at__lt=high
+        )
+        .annotate(m=TruncMonth("referral__received_at"))
+        .values("m", "exploitationform__code")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        _add(out[_month(g["m"])]["exploitation"], g["exploitationform__code"], g["n"])
+
+    # 10. People, each once a year: in the month of her first referral of the year.
+    first_of_year = Subquery(
+        Referral.objects.filter(person=OuterRef("pk"), received_at__gte=year_low, received_at__lt=year_high)
+        .order_by("received_at")
+        .values("received_at")[:1]
+    )
     age_band = Case(
         When(birth_year__isnull=True, then=Value("unknown")),
         When(birth_year__gt=year - 18, then=Value("under_18")),
@@ -62,67 +218,12 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         default=Value("35_plus"),
         output_field=CharField(),
     )
-
-    # 1. Interviews completed in the period (index on held_at).
-    interviews_held, interviews_substituted = completed_interviews(low, high)  # and those with a substitute list
-
-    # 2. Group sessions by host centre, with the people reached (each attendance row joins one session).
-    session_groups = list(
-        GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
-        .values("host_centre__name")
-        .annotate(n=Count("id", distinct=True), reached=Sum("attendance__count"))
-        .order_by()
-    )
-
-    # 3. Pathways: open in the period, closed in it, and the SIRIT stages, grouped by phase, basis and reason.
-    active = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    closed_q = Q(ended_on__gte=start, ended_on__lte=end)
-    new_q = Q(started_on__gte=start, started_on__lte=end)
-    ongoing_q = Q(started_on__lt=start) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    pathway_groups = list(
-        ProtectionPathway.objects.filter(active | closed_q | new_q | ongoing_q)
-        .values("phase", "legal_basis", "closure_reason")
-        .annotate(
-            open=Count("id", filter=active),
-            closed=Count("id", filter=closed_q),
-            new=Count("id", filter=new_q),
-            ongoing=Count("id", filter=ongoing_q),
-        )
-        .order_by()
-    )
-
-    # 4-7. Accommodation, literacy, training and jobs overlapping the period.
-    overlapping = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
-    literacy = LiteracyCourse.objects.filter(overlapping).annotate(
-        got=Case(When(certificate=True, then=Value("1")), default=Value("0"), output_field=CharField())
-    )
-
-    # 8. Referrals received, grouped by every single-valued breakdown at once.
-    referral_fields = ("referring_body__kind", "month", "channel", "urgency", "outcome")
-    referral_groups = [
-        {**g, "month": g["month"].strftime("%Y-%m") if g["month"] else None}
-        for g in referrals.annotate(month=TruncMonth("received_at"))
-        .values(*referral_fields)
-        .annotate(n=Count("*"))  # not "id": the covering index on received_at then holds every column read
-        .order_by()
-    ]
-
-    # 9. Forms of exploitation (a referral may have several: its own query).
-    # Counted on the link table: a referral has each form at most once (unique pair), so no DISTINCT.
-    exploitation = {
-        g["exploitationform__code"]: g["n"]
-        for g in Referral.exploitation_forms.through.objects.filter(
-            referral__received_at__gte=low, referral__received_at__lt=high
-        )
-        .values("exploitationform__code")
-        .annotate(n=Count("*"))
-        .order_by()
-    }
-
-    # 10. People with a referral received in the period (each once), by gender, age band, nationality and minority.
-    person_groups = list(
+    for g in (
         Person.objects.filter(Exists(referrals.filter(person=OuterRef("pk"))))
+        .annotate(first_referral=first_of_year)
+        .filter(first_referral__gte=low, first_referral__lt=high)
         .annotate(
+            m=TruncMonth("first_referral", output_field=DateTimeField()),
             band=age_band,
             is_minor=Case(
                 When(Q(minor=True) | Q(birth_year__gt=year - 18), then=Value("1")),
@@ -130,33 +231,41 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
                 output_field=CharField(),
             ),
         )
-        .values("gender", "band", "nationality", "is_minor")
+        .values("m", *PERSON_FIELDS)
         .annotate(n=Count("id"))
         .order_by()
-    )
+    ):
+        month = out[_month(g["m"])]
+        month["people"] += g["n"]
+        for f in PERSON_FIELDS:
+            _add(month["people_by"][f], g[f], g["n"])
 
-    return _keyed(
-        {
-            "interviews_held": interviews_held,
-            "interviews_substituted": interviews_substituted,
-            "sessions": sum(g["n"] for g in session_groups),
-            "reached": sum(g["reached"] or 0 for g in session_groups),
-            "sessions_by_host": {g["host_centre__name"]: g["n"] for g in session_groups},
-            "pathways": {k: sum(g[k] for g in pathway_groups) for k in ("new", "ongoing", "closed")},
-            "pathways_open_by": _marginals(pathway_groups, ("phase", "legal_basis"), "open"),
-            "pathways_closed_by": _marginals(pathway_groups, ("closure_reason",), "closed"),
-            "accommodation": _counts(Accommodation.objects.filter(overlapping), "type"),
-            "literacy": _counts(literacy, "got"),
-            "training": _counts(Training.objects.filter(overlapping), "outcome"),
-            "jobs": _counts(JobPlacement.objects.filter(overlapping), "outcome"),
-            "referrals": sum(g["n"] for g in referral_groups),
-            "referrals_by": _marginals(referral_groups, referral_fields),
-            "exploitation": exploitation,
-            "people": sum(g["n"] for g in person_groups),
-            "people_by": _marginals(person_groups, ("gender", "band", "nationality", "is_minor")),
-            "services": service_stats.count(start, end),
-        }
-    )
+    # 11. Services requested.
+    for number, services in service_stats.count_by_month(start, end).items():
+        out[number]["services"] = _keyed(services)
+
+    return out
+
+
+def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Raw counts of whole months of one year, [start, end]: the sum of the months (for tests and checks)."""
+    return add(*count_months(start.year, start.month, end.month).values())
+
+
+def add(*months: dict[str, Any]) -> dict[str, Any]:
+    """The sum of months' counts, key by key (every measure is additive over the months of a year)."""
+    total = empty()
+
+    def merge(target: dict, source: dict) -> None:
+        for key, value in source.items():
+            if isinstance(value, dict):
+                merge(target.setdefault(key, {}), value)
+            else:
+                target[key] = target.get(key, 0) + value
+
+    for month in months:
+        merge(total, month)
+    return total
 
 
 def _counts(queryset, field: str) -> dict:

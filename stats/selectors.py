@@ -1,36 +1,18 @@
-"""Statistics for a period: de-identified aggregates, counted in SQL, then suppressed in one place.
+"""Statistics for a period: de-identified aggregates, counted in SQL, then rounded in one place.
 
 (The app is named ``stats``, not ``statistics`` as the layout issue asked: a top-level package called
 ``statistics`` would shadow Python's own ``statistics`` module for every import in the process.)
 
-``statistics(start, end)`` is the only entry point for anything shown or exported: it reads the period's
-counts (``counts.count``, kept by ``snapshots``), labels them (``present``) and passes the result through
-``suppress``. The page, the chart data, the CSV and XLSX exports and the stored monthly report all read its
-output, so none of them ever holds a raw 1 or 2.
-
-Suppression rule (``suppress_cells``):
-
-1. Primary: a count of 1 or 2 is shown as "<3" (``SMALL``). Zero is shown as 0: it reveals nobody.
-2. Secondary: every additive breakdown shows its total (and the same population's total is shown
-   elsewhere anyway, e.g. the referrals by channel and by urgency), so the hidden cells' sum S is
-   public. A reader knows each "<3" cell is 1 or 2 and each secondarily hidden cell is at least 3.
-   With p "<3" cells and s hidden cells, the split of S is unique exactly when
-   - s == 0 and S == p or S == 2p (every "<3" cell is 1, or every one is 2), or
-   - s > 0 and S == p + 3s (every "<3" cell is 1 and every hidden cell is 3).
-   While that is so, the smallest cell still shown is hidden too (``HIDDEN``, "*"). If every non-zero
-   cell is hidden and the split is still unique, the breakdown is collapsed: no rows, only its total
-   (which other breakdowns of the same population show anyway).
-   Example: NG 10, ER 2, BD 5, total 17 → ER "<3", BD "*", NG 10, total 17: ER + BD = 7, and both
-   ER = 1, BD = 6 and ER = 2, BD = 5 fit.
-3. A total of 1 or 2 is itself "<3" and the breakdown is collapsed: listing two "<3" rows under a
-   "<3" total would say both are 1.
-Single figures (interviews held, SIRIT stages) follow rule 1. Breakdowns where a record may count in
-several cells (forms of exploitation) show no total and need only rule 1.
+``statistics(period)`` is the only entry point for anything shown or exported: it reads the raw counts of
+the months of the period's year (``snapshots.months_for``), rounds them with the one rule of
+``stats.rounding`` (controlled rounding to base 5 on the year's prefixes, so that no difference of two tables
+served reveals a small count), and labels them (``present``). The page, the chart data, the CSV and XLSX
+exports and the stored monthly report (and its PDF) all read its output, so none of them ever holds a raw
+count. Periods are calendar months, quarters and years only (``stats.periods``).
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -38,68 +20,11 @@ from django_countries import countries
 
 from protection.service_referrals import figures as service_stats
 
-from . import snapshots
-from .counts import count
+from . import counts as counting
+from . import rounding, snapshots
+from .periods import Period
 
-SMALL = "<3"
-HIDDEN = "*"
-
-
-# ---------------------------------------------------------------------------------------------- suppression
-
-
-def _unique_split(small: int, hidden: int, total: int) -> bool:
-    if small == 0:
-        return False
-    if hidden == 0:
-        return total in (small, 2 * small)
-    return total == small + 3 * hidden
-
-
-def suppress_cells(values: list[int], *, additive: bool = True) -> tuple[list[int | str] | None, int | str | None]:
-    """Suppress one breakdown: the values to show (None: too few to break down) and the total to show.
-
-    The total is None for a breakdown that is not additive.
-    """
-    total = sum(values)
-    shown: list[int | str] = [SMALL if 0 < v < 3 else v for v in values]
-    if not additive:
-        return shown, None
-    if 0 < total < 3:
-        return None, SMALL
-    small = sum(1 for v in shown if v == SMALL)
-    hidden_sum = sum(v for v in values if 0 < v < 3)
-    hidden = 0
-    while _unique_split(small, hidden, hidden_sum):
-        candidates = [i for i, v in enumerate(shown) if isinstance(v, int) and v > 0]
-        if not candidates:
-            return None, total
-        i = min(candidates, key=lambda j: values[j])
-        shown[i] = HIDDEN
-        hidden += 1
-        hidden_sum += values[i]
-    return shown, total
-
-
-def suppress_value(value: int) -> int | str:
-    return SMALL if 0 < value < 3 else value
-
-
-def suppress(raw: dict[str, Any]) -> dict[str, Any]:
-    """The one place where raw counts become what may be shown: applied to everything that leaves this module."""
-    sections = []
-    for section in raw["sections"]:
-        breakdowns = []
-        for b in section["breakdowns"]:
-            shown, total = suppress_cells([r["value"] for r in b["rows"]], additive=b["additive"])
-            if shown is None:
-                rows, collapsed = [], True
-            else:
-                rows, collapsed = [{**r, "value": v} for r, v in zip(b["rows"], shown, strict=True)], False
-            breakdowns.append({**b, "rows": rows, "total": total, "collapsed": collapsed})
-        figures = [{**f, "value": suppress_value(f["value"])} for f in section["figures"]]
-        sections.append({**section, "breakdowns": breakdowns, "figures": figures})
-    return {**raw, "sections": sections, "suppressed": True}
+RULE = "round5-prefix-v1"  # stored with each monthly report: a report built under another rule is built again
 
 
 def _tally_rows(counts: dict, labels: dict | None = None, *, keep_null: bool = True, by_key=False) -> list[dict]:
@@ -128,13 +53,14 @@ def _choices(choices) -> dict:
     return {k: str(v) for k, v in choices}
 
 
-def collect(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Raw counts for [start, end] counted now, with their labels; never shown as they are (``statistics``)."""
-    return present(count(start, end), start, end)
+def collect(period: Period) -> dict[str, Any]:
+    """Raw counts of the period counted now, with their labels; never shown as they are (``statistics``)."""
+    months = counting.count_months(period.year, period.first, period.last)
+    return present(counting.add(*months.values()), period)
 
 
-def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Counts (fresh or from a snapshot) as sections of figures and breakdowns, labelled in the active language."""
+def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
+    """Counts (raw, or rounded to be shown) as sections of figures and breakdowns, in the active language."""
     from ceis.partners.models import PartnerBody
     from protection.models import Accommodation, JobPlacement, ProtectionPathway, Training
     from referrals.models import ExploitationForm, Person, Referral
@@ -153,8 +79,10 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
     sirit = counts["pathways"]
 
     return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "period": period.slug,
+        "rule": RULE,
         "sections": [
             {
                 "key": "sirit",
@@ -164,7 +92,11 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                     _figure("contacts", _("Contacts (referrals received)"), counts["referrals"]),
                     _figure("assessments", _("Assessments (interviews completed)"), counts["interviews_held"]),
                     _figure("taken_in_charge_new", _("Taken in charge: new"), sirit["new"]),
-                    _figure("taken_in_charge_ongoing", _("Taken in charge: ongoing"), sirit["ongoing"]),
+                    _figure(
+                        "taken_in_charge_ongoing",
+                        _("Taken in charge: ongoing (begun in an earlier year)"),
+                        sirit["ongoing"],
+                    ),
                     _figure(
                         "social_inclusion",
                         _("Social inclusion (job placements active)"),
@@ -213,7 +145,7 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                 "key": "people",
                 "title": _("People referred"),
                 "figures": [
-                    _figure("people", _("People"), counts["people"]),
+                    _figure("people", _("People (each once a year)"), counts["people"]),
                     _figure("minors", _("Minors or presumed minors"), by_person["is_minor"].get("1", 0)),
                 ],
                 "breakdowns": [
@@ -254,12 +186,12 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                 "breakdowns": [
                     _breakdown(
                         "phase",
-                        _("Pathways open in the period, by phase"),
+                        _("Pathways active, by phase (each once a year)"),
                         _tally_rows(open_by["phase"], _choices(ProtectionPathway.Phase.choices)),
                     ),
                     _breakdown(
                         "legal_basis",
-                        _("Pathways open in the period, by legal basis"),
+                        _("Pathways active, by legal basis (each once a year)"),
                         _tally_rows(open_by["legal_basis"], _choices(ProtectionPathway.LegalBasis.choices)),
                     ),
                     _breakdown(
@@ -285,22 +217,38 @@ def present(counts: dict[str, Any], start: datetime.date, end: datetime.date) ->
                     _breakdown("jobs", _("Job placements by outcome"), jobs_rows),
                 ],
             },
-            service_stats.section(counts, start, end),
+            service_stats.section(counts),
         ],
     }
 
 
-def statistics(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Suppressed statistics for [start, end]: what the page, the charts, the exports and the reports show.
+def statistics(period: Period) -> dict[str, Any]:
+    """Rounded statistics of a calendar period: what the page, the charts, the exports and the reports show.
 
-    The counts come from the period's snapshot when it is up to date (``stats.snapshots``), else are
-    counted now and stored; either way they are labelled in the reader's language and suppressed here.
+    The raw counts of the year's months up to the period's last come from their snapshots (counted now when
+    stale); every figure is rounded by ``stats.rounding`` on the year's prefixes and then labelled in the
+    reader's language. A breakdown lists the categories whose rounded count is not 0, and its total is the sum
+    of what it lists (the rounding makes them add up).
     """
-    return suppress(present(snapshots.counts_for(start, end), start, end))
+    months = snapshots.months_for(period.year, period.last)
+    return finish(present(rounding.publish(months, period.year, period.first, period.last), period))
+
+
+def finish(data: dict[str, Any]) -> dict[str, Any]:
+    """Rows at 0 dropped (their presence would say "1 to 4"), totals of additive breakdowns added."""
+    sections = []
+    for section in data["sections"]:
+        breakdowns = []
+        for b in section["breakdowns"]:
+            rows = [r for r in b["rows"] if r["value"]]
+            total = sum(r["value"] for r in rows) if b["additive"] else None
+            breakdowns.append({**b, "rows": rows, "total": total, "collapsed": False})
+        sections.append({**section, "breakdowns": breakdowns})
+    return {**data, "sections": sections, "rounded": True}
 
 
 def chart_data(stats: dict[str, Any]) -> dict[str, Any]:
-    """Chart series from suppressed statistics: a "<3" or "*" cell is null with its mark as a note."""
+    """Chart series from rounded statistics (a non-number, from a report of an older rule, is null with a note)."""
     charts = []
     for section in stats["sections"]:
         for b in section["breakdowns"]:
@@ -319,7 +267,7 @@ def chart_data(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def table_rows(stats: dict[str, Any]) -> list[list[Any]]:
-    """Flat rows (section, breakdown, category, value) for the CSV and XLSX exports: counts stay numbers."""
+    """Flat rows (section, breakdown, category, value) for the CSV, XLSX and PDF exports: counts stay numbers."""
     rows = [[_("Section"), _("Breakdown"), _("Category"), _("Count")]]
     for section in stats["sections"]:
         for f in section["figures"]:

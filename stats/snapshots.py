@@ -1,12 +1,14 @@
-"""Snapshots of the statistics: a period's counts kept until the data of one of its dates changes.
+"""Snapshots of the statistics: a calendar month's counts kept until the data of one of its dates changes.
 
-Statistics for a year count a year of referrals, people, interviews and pathways; at national scale that is
-hundreds of milliseconds each time. ``counts_for(start, end)`` serves the stored counts of the period when
-they are up to date and otherwise counts now and stores them, so every figure shown is exact and a period
-viewed again costs one query.
+Every period served is a run of whole months of one year and every measure is a monthly flow within the year
+(``stats.counts.count_months``), so a snapshot is one month's raw counts and a quarter or a year is read from
+its months. ``months_for(year, last)`` serves the stored counts of months 1..last when they are up to date and
+otherwise counts the stale or missing ones now, in one pass grouped by month, and stores them; so a period
+viewed again costs one query, and a year never counted costs one pass over its data.
 
 Keeping them up to date: every save or delete of a record the statistics count (``TRACKED``) names the dates
-it touches — a referral its day of receipt, a pathway the span from its start to its end (open-ended while
+it touches — a referral its day of receipt to the end of that year (it may move the month of a person's first
+referral of the year), a pathway the span from its start to its end (open-ended while
 open), before and after the change — and, once the transaction commits, ``stale(...)`` bumps the generation
 of every snapshot whose period overlaps them. That runs in the Celery worker (``statistics_changed``,
 ids and dates only), or at once when the broker is down. Changes that are not counted (a referral's reason,
@@ -21,13 +23,15 @@ of exploitation of a new referral). ``seed_scale`` clears the snapshots after lo
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from celery import shared_task
-from django.db.models import F, Max, Min, Q
+from django.db.models import Case, F, IntegerField, JSONField, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from ceis import periodic
@@ -35,6 +39,8 @@ from ceis.changes import MISSING, mark_after_commit, watch
 
 from . import counts
 from .models import StatisticsSnapshot
+
+logger = logging.getLogger(__name__)
 
 UNUSED_DAYS = 90
 REFRESH_AFTER = datetime.timedelta(hours=24)
@@ -47,37 +53,68 @@ EVERYTHING: Span = (None, None)
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def counts_for(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """The raw counts of [start, end]: the snapshot's when up to date, else counted now (and stored)."""
+def months_for(year: int, last: int) -> dict[int, dict[str, Any]]:
+    """The raw counts of months 1..``last`` of ``year``: from their snapshots when up to date, else counted
+    now (the stale or missing ones together, in one pass) and stored. One query when all are up to date."""
     now = timezone.now()
-    snapshot = StatisticsSnapshot.objects.filter(start=start, end=end).first()
-    if snapshot is not None and snapshot.is_current:
-        if now - snapshot.used_at > TOUCH_AFTER:
-            StatisticsSnapshot.objects.filter(pk=snapshot.pk).update(used_at=now)
-        return snapshot.counts
-    if snapshot is None:
-        # The row exists before counting starts, so that a change committed meanwhile has a row to mark.
-        StatisticsSnapshot.objects.bulk_create([StatisticsSnapshot(start=start, end=end)], ignore_conflicts=True)
-        snapshot = StatisticsSnapshot.objects.get(start=start, end=end)
-    return _recount(snapshot, used_at=now)
+    wanted = {m: datetime.date(year, m, 1) for m in range(1, last + 1)}
+    found = _month_rows(year, last)
+    if len(found) < last:
+        # The rows exist before counting starts, so that a change committed meanwhile has a row to mark.
+        StatisticsSnapshot.objects.bulk_create(
+            [StatisticsSnapshot(start=wanted[m], end=_month_end(wanted[m])) for m in wanted if m not in found],
+            ignore_conflicts=True,
+        )
+        found = _month_rows(year, last)
+    stale = sorted(m for m, s in found.items() if not s.is_current)
+    counts_by_month = {m: s.counts for m, s in found.items()}
+    if stale:
+        counts_by_month.update(_recount(year, [found[m] for m in stale], used_at=now))
+    idle = [s.pk for m, s in found.items() if m not in stale and now - s.used_at > TOUCH_AFTER]
+    if idle:
+        StatisticsSnapshot.objects.filter(pk__in=idle).update(used_at=now)
+    return counts_by_month
 
 
-def _recount(snapshot: StatisticsSnapshot, *, used_at: datetime.datetime | None = None) -> dict[str, Any]:
-    generation = snapshot.generation
-    raw = counts.count(snapshot.start, snapshot.end)
-    # Stored only if nothing was marked meanwhile: a change committed while counting leaves it stale.
-    StatisticsSnapshot.objects.filter(pk=snapshot.pk, generation=generation).update(
-        counts=raw,
-        computed_generation=generation,
+def _month_end(first: datetime.date) -> datetime.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _month_rows(year: int, last: int) -> dict[int, StatisticsSnapshot]:
+    rows = StatisticsSnapshot.objects.filter(
+        start__gte=datetime.date(year, 1, 1), start__lte=datetime.date(year, last, 1)
+    ).defer("computed_at")
+    return {s.start.month: s for s in rows if s.start.day == 1 and s.end == _month_end(s.start)}
+
+
+def _recount(
+    year: int, snapshots: list[StatisticsSnapshot], *, used_at: datetime.datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """Count the months of these snapshots of ``year`` in one pass and store each that nothing marked meanwhile
+    (one UPDATE for them all: a row whose generation moved keeps its old counts and stays stale)."""
+    months = sorted(s.start.month for s in snapshots)
+    counted = counts.count_months(year, months[0], months[-1])
+    generations = {s.pk: (s.generation, s.start.month) for s in snapshots}
+    unchanged = [When(pk=pk, generation=g, then=Value(g)) for pk, (g, _m) in generations.items()]
+    StatisticsSnapshot.objects.filter(pk__in=generations).update(
+        counts=Case(
+            *[
+                When(pk=pk, generation=g, then=Value(counted[m], output_field=JSONField()))
+                for pk, (g, m) in generations.items()
+            ],
+            default=F("counts"),
+            output_field=JSONField(),
+        ),
+        computed_generation=Case(*unchanged, default=F("computed_generation"), output_field=IntegerField()),
         computed_at=timezone.now(),
         **({"used_at": used_at} if used_at else {}),
     )
-    return raw
+    return {m: counted[m] for m in months}
 
 
 def refresh(*, limit: int = 50) -> dict[str, int]:
-    """Re-count stale snapshots and those counted over a day ago (most recently used first); forget the
-    ones no one has looked at for ``UNUSED_DAYS``. A re-count is not a use."""
+    """Re-count stale snapshots and those counted over a day ago (most recently used first, a year's in one
+    pass); forget the ones no one has looked at for ``UNUSED_DAYS``. A re-count is not a use."""
     now = timezone.now()
     forgotten, _ = StatisticsSnapshot.objects.filter(used_at__lt=now - datetime.timedelta(days=UNUSED_DAYS)).delete()
     due = list(
@@ -85,9 +122,22 @@ def refresh(*, limit: int = 50) -> dict[str, int]:
             ~Q(computed_generation=F("generation")) | Q(computed_at__lt=now - REFRESH_AFTER)
         ).order_by("-used_at")[:limit]
     )
-    # A period that cannot be counted is logged (model and pk) and skipped: the others are still re-counted.
-    counts = periodic.each("refresh_statistics", due, _recount)
-    return {"refreshed": counts.done, "failed": counts.failed, "forgotten": forgotten}
+    by_year: dict[int, list[StatisticsSnapshot]] = {}
+    for snapshot in due:
+        if snapshot.start.day == 1 and snapshot.end == _month_end(snapshot.start):
+            by_year.setdefault(snapshot.start.year, []).append(snapshot)
+        else:  # a period that is not a calendar month (left by an older version): no longer served
+            snapshot.delete()
+    # A year that cannot be counted is logged and skipped (``ceis.periodic``): the other years are still re-counted.
+    done = periodic.each(
+        "refresh_statistics",
+        sorted(by_year.items()),
+        lambda item: _recount(*item),
+        describe=lambda item: ("stats.StatisticsSnapshot year", item[0]),
+    )
+    failed_years = set(done.failed_pks)
+    refreshed = sum(len(rows) for year, rows in by_year.items() if year not in failed_years)
+    return {"refreshed": refreshed, "failed": done.failed, "forgotten": forgotten}
 
 
 # ---------------------------------------------------------------------------------------------- marking
@@ -181,7 +231,12 @@ def _tracked() -> dict[type, Tracked]:
     from referrals.models import ExploitationForm, Person, Referral
 
     def received(v):
-        return [_point(v["received_at"])] if v["received_at"] else []
+        # To the end of its year: a person is counted in the month of her first referral of the year, which a
+        # referral can move to or from a later month of that year.
+        if not v["received_at"]:
+            return []
+        day = _day(v["received_at"])
+        return [(day, datetime.date(day.year, 12, 31))]
 
     def held(v):
         return [_point(v["held_at"])] if v["held_at"] else []

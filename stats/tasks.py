@@ -19,7 +19,7 @@ from ceis.accounts import roles
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 
-from . import selectors
+from . import periods, selectors
 from .models import MonthlyReport
 from .snapshots import refresh_statistics, statistics_changed  # noqa: F401  (the snapshots' tasks)
 
@@ -35,12 +35,20 @@ def _month_bounds(month: str | None) -> tuple[datetime.date, datetime.date]:
 
 def monthly_report_store(first: datetime.date) -> MonthlyReport:
     """Build (or build again) the report of the month beginning ``first``: to date while the month runs,
-    and then provisional; ``created_at`` is the time of the latest build."""
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    last = min(last, timezone.localdate())
+    and then provisional; ``created_at`` is the time of the latest build. Its figures are the month's on the
+    statistics page, rounded by the same rule (``stats.rounding``)."""
     report, _created = MonthlyReport.objects.update_or_create(
-        month=first, defaults={"data": selectors.statistics(first, last), "created_at": timezone.now()}
+        month=first,
+        defaults={"data": selectors.statistics(periods.month(first.year, first.month)), "created_at": timezone.now()},
     )
+    return report
+
+
+def current_report(report: MonthlyReport) -> MonthlyReport:
+    """The report, built again first if it was built under an older disclosure rule (its cells could be
+    subtracted from the figures served now)."""
+    if report.data.get("rule") != selectors.RULE:
+        return monthly_report_store(report.month)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -17,70 +18,73 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.models import Event
 from ceis.audit.services import event_record
-from ceis.forms import is_plausible_date
 
-from . import selectors
+from . import periods, selectors
 from .models import MonthlyReport
-from .tasks import monthly_report_store
+from .periods import Period
+from .tasks import current_report, monthly_report_store
 
 
-def _period(request) -> tuple[datetime.date, datetime.date]:
-    """The period asked for in GET from/to (ISO dates), else the current year; a bad one says so."""
-    today = timezone.localdate()
-    default = (today.replace(month=1, day=1), today.replace(month=12, day=31))
-    if not (request.GET.get("from") or request.GET.get("to")):
-        return default
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("from") or default[0].isoformat())
-        end = datetime.date.fromisoformat(request.GET.get("to") or default[1].isoformat())
-    except ValueError:
-        messages.error(request, _("Enter the dates as YYYY-MM-DD; showing the current year."))
-        return default
-    if start > end:
-        messages.error(request, _("The start of the period is after its end; showing the current year."))
-        return default
-    if not (is_plausible_date(start) and is_plausible_date(end)):
-        messages.error(request, _("Enter dates between 1900 and 2100; showing the current year."))
-        return default
-    return start, end
+def _period(request) -> Period:
+    """The calendar period asked for in GET year/part (old from/to links mapped), else the current year."""
+    period, problem = periods.from_query(request.GET)
+    if problem:
+        messages.error(request, problem)
+    return period
 
 
-def _audit(start: datetime.date, end: datetime.date, fmt: str) -> None:
+def _audit(period: Period, fmt: str) -> None:
     event_record(
         kind=Event.Kind.EXPORT,
-        details={"what": "statistics", "from": start.isoformat(), "to": end.isoformat(), "format": fmt},
+        details={
+            "what": "statistics",
+            "period": period.slug,
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "format": fmt,
+        },
     )
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def statistics(request):
-    start, end = _period(request)
-    data = selectors.statistics(start, end)
-    query = f"from={start.isoformat()}&to={end.isoformat()}"
+    period = _period(request)
+    data = selectors.statistics(period)
+    today = timezone.localdate()
     return render(
         request,
         "stats/statistics.html",
-        {"stats": data, "chart": selectors.chart_data(data), "start": start, "end": end, "query": query},
+        {
+            "stats": data,
+            "chart": selectors.chart_data(data),
+            "period": period,
+            "period_label": period.label(today),
+            "start": period.start,
+            "end": period.end,
+            "query": urlencode(period.query),
+            "years": periods.years(today, period.year),
+            "parts": periods.choices(today),
+        },
     )
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def statistics_csv(request):
-    start, end = _period(request)
-    rows = selectors.table_rows(selectors.statistics(start, end))
-    _audit(start, end, "csv")
-    return exports.csv_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.csv", rfc=exports.wants_rfc(request))
+    period = _period(request)
+    rows = selectors.table_rows(selectors.statistics(period))
+    _audit(period, "csv")
+    return exports.csv_response(rows, f"statistics-{period.slug}.csv", rfc=exports.wants_rfc(request))
 
 
 @role_required(roles.COORDINATOR)
 @require_GET
 def statistics_xlsx(request):
-    start, end = _period(request)
-    rows = selectors.table_rows(selectors.statistics(start, end))
-    _audit(start, end, "xlsx")
-    return exports.xlsx_response(rows, f"statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", title=_("Statistics"))
+    period = _period(request)
+    rows = selectors.table_rows(selectors.statistics(period))
+    _audit(period, "xlsx")
+    return exports.xlsx_response(rows, f"statistics-{period.slug}.xlsx", title=_("Statistics"))
 
 
 def _month_or_404(month: str) -> datetime.date:
@@ -120,7 +124,7 @@ def report(request, month: str):
     """One month's report, built now when missing or provisional (the current month: to date, provisional)."""
     first = _month_or_404(month)
     report = MonthlyReport.objects.filter(month=first).first()
-    if report is None or report.is_provisional:
+    if report is None or report.is_provisional or report.data.get("rule") != selectors.RULE:
         report = monthly_report_store(first)
     return render(request, "stats/report.html", {"report": report, "stats": report.data})
 
@@ -129,7 +133,7 @@ def report(request, month: str):
 @require_GET
 def report_xlsx(request, month: str):
     first = _month_or_404(month)
-    report = get_object_or_404(MonthlyReport, month=first)
+    report = current_report(get_object_or_404(MonthlyReport, month=first))
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "xlsx"})
     return exports.xlsx_response(selectors.table_rows(report.data), f"monthly-report-{month}.xlsx", title=month)
 
@@ -141,7 +145,7 @@ def report_csv(request, month: str):
         first = datetime.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise Http404 from None
-    report = get_object_or_404(MonthlyReport, month=first)
+    report = current_report(get_object_or_404(MonthlyReport, month=first))
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month})
     return exports.csv_response(
         selectors.table_rows(report.data), f"monthly-report-{month}.csv", rfc=exports.wants_rfc(request)
@@ -155,7 +159,7 @@ def report_pdf(request, month: str):
     from ceis.pdf import render_pdf
 
     first = _month_or_404(month)
-    report = get_object_or_404(MonthlyReport, month=first)
+    report = current_report(get_object_or_404(MonthlyReport, month=first))
     event_record(kind=Event.Kind.EXPORT, details={"what": "monthly report", "month": month, "format": "pdf"})
     rows = selectors.table_rows(report.data)
     pdf = render_pdf("pdf/monthly_report.html", {"month": first, "header": rows[0], "rows": rows[1:]})

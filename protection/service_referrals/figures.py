@@ -1,6 +1,6 @@
 """The services' figures in the statistics: services requested in the period, by type and by status.
 
-Called from the statistics module with one line each (``count`` while counting a period, ``section`` while
+Called from the statistics module with one line each (``count_by_month`` while counting a period, ``section`` while
 presenting it, ``tracked`` for the snapshots), so that the counting lives here whichever app holds the
 statistics. The section goes through the same ``suppress`` as every other figure.
 """
@@ -32,14 +32,34 @@ def count(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     return {"total": sum(by_type.values()), "by_type": by_type, "by_status": by_status}
 
 
+def count_by_month(start: datetime.date, end: datetime.date) -> dict[int, dict[str, Any]]:
+    """``count`` for each month of [start, end] (one year at most), keyed by month number, in one query."""
+    from django.db.models.functions import TruncMonth
+
+    groups = (
+        ServiceReferral.objects.filter(requested_on__gte=start, requested_on__lte=end)
+        .annotate(month=TruncMonth("requested_on"))
+        .values("month", "type", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for g in groups:
+        month = out.setdefault(g["month"].month, {"total": 0, "by_type": {}, "by_status": {}})
+        month["total"] += g["n"]
+        month["by_type"][g["type"]] = month["by_type"].get(g["type"], 0) + g["n"]
+        month["by_status"][g["status"]] = month["by_status"].get(g["status"], 0) + g["n"]
+    return out
+
+
 def _rows(counts: dict[str, int], choices) -> list[dict]:
     # In the order of the choices (not by size), so that the same row never moves between periods.
     return [{"key": code, "label": str(label), "value": counts[code]} for code, label in choices if counts.get(code)]
 
 
-def section(counts: dict[str, Any], start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """The statistics section, from the period's counts (counted now if a snapshot predates the services)."""
-    services = counts.get("services") or count(start, end)
+def section(counts: dict[str, Any]) -> dict[str, Any]:
+    """The statistics section, from the period's counts (already rounded when they are to be shown)."""
+    services = counts.get("services") or {"total": 0, "by_type": {}, "by_status": {}}
     return {
         "key": "services",
         "title": _("Services requested"),

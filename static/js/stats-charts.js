@@ -1,4 +1,4 @@
-// Draws the statistics charts from the suppressed data in #stats-data: a "<3" or "*" cell is null.
+// Draws the statistics charts from the rounded data in #stats-data (a non-number, from an older report, is null).
 (function () {
   "use strict";
   var source = document.getElementById("stats-data");

@@ -93,14 +93,14 @@ def test_it_accepts_the_demo_accounts(db):
 
 def test_it_forgets_stored_statistics_and_dashboard_figures(db):
     """The bulk load sends no signal: figures stored before it would no longer be up to date."""
-    import datetime
 
     from caseload.models import CaseloadSnapshot
     from caseload.selectors import caseload_by_operator
+    from stats import periods
     from stats import selectors as stats
     from stats.models import StatisticsSnapshot
 
-    stats.statistics(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    stats.statistics(periods.whole_year(2025))
     caseload_by_operator(operators=[factories.UserFactory(username="synthetic-earlier")])
     assert StatisticsSnapshot.objects.exists() and CaseloadSnapshot.objects.exists()
     call_command("seed_scale", persons=10, verbosity=0)

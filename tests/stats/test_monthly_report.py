@@ -33,7 +33,7 @@ def test_it_stores_one_report_and_notifies_each_coordinator_once(coordinator, op
     report = MonthlyReport.objects.get()
     assert report.month == datetime.date(2025, 3, 1)
     contacts = next(f for f in report.data["sections"][0]["figures"] if f["key"] == "contacts")
-    assert contacts["value"] == "<3"
+    assert contacts["value"] == 0  # two, rounded to the nearest multiple of 5
     notes = Notification.objects.filter(kind=Notification.Kind.MONTHLY_REPORT)
     assert sorted(n.recipient_id for n in notes) == sorted([coordinator.pk, other.pk])
     assert {n.event_key for n in notes} == {"monthly-report:2025-03"}
@@ -64,7 +64,7 @@ def test_coordinators_download_it(coord_client, db):
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
     contacts = next(f for f in MonthlyReport.objects.get().data["sections"][0]["figures"] if f["key"] == "contacts")
-    assert [contacts["label"], "4"] == [rows[1][2], rows[1][3]]
+    assert [contacts["label"], "5"] == [rows[1][2], rows[1][3]]  # four, rounded
     assert Event.objects.filter(kind=Event.Kind.EXPORT, details__what="monthly report").count() == 1
 
 
@@ -87,3 +87,18 @@ def test_the_beat_entry_runs_the_task_on_the_first_of_the_month_at_six():
     assert entry["schedule"].day_of_month == {1}
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({6}, {0})
     assert settings.CELERY_TIMEZONE == "Europe/Rome"
+
+
+def test_a_report_stored_under_the_former_rule_is_built_again_before_it_is_shown(coord_client, db):
+    """A "<3" of an old report next to the rounded figures of the same quarter would undo the rounding."""
+    for _ in range(4):
+        factories.ReferralFactory(received_at=_received(datetime.date(2025, 3, 10)))
+    old = {"sections": [{"key": "sirit", "figures": [{"key": "contacts", "label": "Contatti", "value": 4}]}]}
+    MonthlyReport.objects.create(month=datetime.date(2025, 3, 1), data=old)
+    for name in ("caseload:report_csv", "caseload:report_xlsx", "caseload:report_pdf", "caseload:report"):
+        assert coord_client.get(reverse(name, args=["2025-03"])).status_code == 200
+        report = MonthlyReport.objects.get()
+        assert report.data["rule"] == "round5-prefix-v1"
+        contacts = next(f for f in report.data["sections"][0]["figures"] if f["key"] == "contacts")
+        assert contacts["value"] == 5
+        MonthlyReport.objects.filter(pk=report.pk).update(data=old)

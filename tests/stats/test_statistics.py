@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Referral
+from stats import periods
 from stats import selectors as stats
 from tests import factories
 
 URL = reverse("caseload:statistics")
-PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
+PERIOD = {"year": "2025", "part": "year"}
+YEAR = periods.whole_year(2025)
 
 
 def _at(year, month, day):
@@ -72,8 +74,8 @@ def _breakdown(data, key):
 
 
 def test_it_counts_what_was_computed_by_hand(fixture, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
-        raw = stats.collect(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    with django_assert_max_num_queries(12):
+        raw = stats.collect(YEAR)
     assert _figures(raw, "sirit") == {
         "contacts": 17,
         "assessments": 4,
@@ -94,45 +96,95 @@ def test_it_counts_what_was_computed_by_hand(fixture, django_assert_max_num_quer
     assert _breakdown(raw, "month")[1] == {"2025-03": 17}
 
 
-def test_it_suppresses_small_cells_and_what_would_reveal_them(fixture):
-    data = stats.statistics(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+def test_it_rounds_every_count_to_a_multiple_of_five_that_adds_up(fixture):
+    """NG 10, ER 2, BD 5 (total 17): shown 10, 0 and 5 under a total of 15; the 2 is neither shown nor derivable."""
+    data = stats.statistics(YEAR)
     table, nationality = _breakdown(data, "nationality")
-    assert nationality == {"NG": 10, "ER": "<3", "BD": "*"}
-    assert table["total"] == 17
-    assert _breakdown(data, "gender")[1] == {"female": 10, "trans_woman": "<3", "male": "*"}
-    assert _figures(data, "sirit")["follow_up"] == "<3"
-    assert _breakdown(data, "closure_reason")[0]["rows"] == []  # one closed: too few to break down
+    assert nationality == {"NG": 10, "BD": 5}  # ER rounds to 0: not listed
+    assert table["total"] == 15 == _figures(data, "people")["people"]
+    assert _breakdown(data, "gender")[1] == {"female": 10, "male": 5}
+    assert _figures(data, "sirit")["follow_up"] == 0  # one pathway closed
+    assert _figures(data, "sirit")["contacts"] == 15
+    assert _breakdown(data, "closure_reason")[0]["rows"] == []
+    for section in data["sections"]:
+        assert all(f["value"] % 5 == 0 for f in section["figures"]), section["key"]
+        for b in section["breakdowns"]:
+            assert all(r["value"] % 5 == 0 and r["value"] > 0 for r in b["rows"]), b["key"]
 
 
 def test_the_page_and_its_chart_data_show_no_small_count(coord_client, fixture):
     response = coord_client.get(URL, PERIOD)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "&lt;3" in page
+    assert 'id="period-label">2025<' in page
     chart = json.loads(
         response.content.decode().split('id="stats-data" type="application/json">')[1].split("</script>")[0]
     )
     nationality = next(c for c in chart["charts"] if c["key"] == "nationality")
-    assert nationality["values"] == [10, None, None]
-    assert nationality["notes"] == ["", "*", "<3"]
+    assert nationality["values"] == [10, 5]
     for c in chart["charts"]:
-        assert not any(v in (1, 2) for v in c["values"]), c
+        assert all(v % 5 == 0 for v in c["values"]), c
     assert "chartjs-4.6.1/chart.umd.min.js" in page
 
 
 def test_it_defaults_to_the_current_year(coord_client, db):
     response = coord_client.get(URL)
     assert response.status_code == 200
+    assert response.context["period"] == periods.whole_year(timezone.localdate().year)
     assert response.context["start"] == timezone.localdate().replace(month=1, day=1)
 
 
 @pytest.mark.parametrize(
-    "query", [{"from": "yesterday"}, {"from": "2025-12-31", "to": "2025-01-01"}, {"to": "2025-13-40"}]
+    "query, period",
+    [
+        ({"year": "2025", "part": "q1"}, periods.quarter(2025, 1)),
+        ({"year": "2025", "part": "m03"}, periods.month(2025, 3)),
+        ({"year": "2025", "part": "year"}, YEAR),
+        ({"from": "2025-04-01", "to": "2025-06-30"}, periods.quarter(2025, 2)),  # an old link to a quarter
+        ({"from": "2025-02-01", "to": "2025-02-28"}, periods.month(2025, 2)),
+    ],
+)
+def test_it_shows_the_calendar_period_asked_for(coord_client, db, query, period):
+    response = coord_client.get(URL, query)
+    assert response.status_code == 200
+    assert response.context["period"] == period
+    assert not list(response.context["messages"])
+    page = response.content.decode()
+    assert f'<option value="{period.part}" selected>' in page
+    assert f"year={period.year}&amp;part={period.part}" in page  # the exports follow the period
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "yesterday"},
+        {"from": "2025-12-31", "to": "2025-01-01"},
+        {"to": "2025-13-40"},
+        {"from": "2025-01-01", "to": "2025-03-15"},  # a free period: no longer served
+        {"from": "2026-01-01", "to": "9999-12-31"},
+        {"year": "yesterday"},
+        {"year": "2025", "part": "q7"},
+        {"year": "9999", "part": "year"},
+        {"year": "0000", "part": "m01"},
+        {"year": "1200", "part": "q1"},
+    ],
 )
 def test_it_says_so_when_the_period_is_wrong(coord_client, db, query):
     response = coord_client.get(URL, query, follow=True)
     assert response.status_code == 200
     assert list(response.context["messages"])
+    assert response.context["period"] == periods.default()
+
+
+def test_the_period_picker_is_a_labelled_form_in_italian(coord_client, db):
+    from django.utils import translation
+
+    with translation.override("it"):
+        page = coord_client.get(URL, {"year": "2025", "part": "q2"}, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert '<label class="form-label" for="stats-year">' in page
+    assert '<label class="form-label" for="stats-part">' in page
+    assert "<legend" in page
+    assert "trimestre" in page
 
 
 @pytest.mark.parametrize(
@@ -177,7 +229,7 @@ def test_the_page_runs_as_many_queries_however_many_records(coord_client, db):
             person=factories.PersonFactory(nationality=["NG", "ER", "BD"][i % 3]), received_at=_at(2025, 4 + i, 1)
         )
         factories.PathwayFactory(started_on=datetime.date(2025, 5, 1))
-    few, many = queries({"from": "2024-01-01", "to": "2024-12-31"}), queries(PERIOD)
+    few, many = queries({"year": "2024", "part": "year"}), queries(PERIOD)
     assert few == many
-    assert few <= 20
-    assert queries(PERIOD) <= few - 10
+    assert few <= 25
+    assert queries(PERIOD) <= few - 12  # the month snapshots in one query instead of the counting

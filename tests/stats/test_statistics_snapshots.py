@@ -1,4 +1,5 @@
-"""Statistics snapshots: a viewed period is served from its stored counts until data of one of its dates changes."""
+"""Statistics snapshots: the months of a viewed period are served from their stored counts until data of one of
+their dates changes."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from django.utils import timezone, translation
 
 from interviews.models import Interview
 from referrals.models import ExploitationForm, Person, Referral
-from stats import counts, snapshots
+from stats import counts, periods, snapshots
 from stats import selectors as stats
 from stats.models import StatisticsSnapshot
 from tests import factories
 
 URL = reverse("caseload:statistics")
-YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
+YEAR = periods.whole_year(2025)
+PERIOD = {"year": "2025", "part": "year"}
 
 
 def _at(year, month, day):
@@ -64,19 +65,39 @@ def year(db):
     }
 
 
-def _snapshot():
-    return StatisticsSnapshot.objects.get(start=YEAR[0], end=YEAR[1])
+def _snapshot(month=3, year=2025):
+    return StatisticsSnapshot.objects.get(start=datetime.date(year, month, 1))
+
+
+def _all_current(year=2025):
+    rows = StatisticsSnapshot.objects.filter(start__year=year)
+    return rows.count() == 12 and all(s.is_current for s in rows)
+
+
+def _raw():
+    """The raw counts of 2025 as the snapshots hold them (counted now where stale)."""
+    return counts.add(*snapshots.months_for(2025, 12).values())
 
 
 def test_a_period_viewed_again_is_not_counted_again(year, django_assert_max_num_queries):
-    first = stats.statistics(*YEAR)
-    assert _snapshot().is_current
+    first = stats.statistics(YEAR)
+    assert _all_current()
     with CaptureQueriesContext(connection) as ctx:
-        again = stats.statistics(*YEAR)
+        again = stats.statistics(YEAR)
     assert again == first
-    assert len(ctx) == 1  # the snapshot itself
+    assert len(ctx) == 1  # the month snapshots, in one query
     assert "referrals_referral" not in ctx.captured_queries[0]["sql"]
     assert _figure(again, "sirit", "contacts") == 5
+
+
+def test_a_quarter_and_a_month_are_read_from_the_same_month_snapshots(year):
+    stats.statistics(YEAR)
+    with CaptureQueriesContext(connection) as ctx:
+        march = stats.statistics(periods.month(2025, 3))
+        first_quarter = stats.statistics(periods.quarter(2025, 1))
+    assert len(ctx) == 2
+    assert _figure(march, "sirit", "contacts") == _figure(first_quarter, "sirit", "contacts") == 5
+    assert StatisticsSnapshot.objects.count() == 12
 
 
 def test_the_page_reads_the_snapshot_in_a_few_queries(coord_client, year):
@@ -88,7 +109,7 @@ def test_the_page_reads_the_snapshot_in_a_few_queries(coord_client, year):
 
     cold, _page = queries()
     warm, page = queries()
-    assert warm <= cold - 10  # the ten counting queries are gone
+    assert warm <= cold - 12  # the twelve counting queries are gone
     assert 'data-figure="contacts">5<' in page
 
 
@@ -145,46 +166,47 @@ def _forms(y):
     r.exploitation_forms.set([ExploitationForm.objects.get(code="labour")])
 
 
-CHANGES = [
-    (_new_referral, lambda d: _figure(d, "sirit", "contacts"), 5, 6),
-    (_urgency, lambda d: _rows(d, "urgency").get("immediate"), None, "<3"),
-    (_interview_held, lambda d: _figure(d, "sirit", "assessments"), "<3", "<3"),
-    (_interview_deleted, lambda d: _figure(d, "sirit", "assessments"), "<3", 0),
-    (_attendance, lambda d: _figure(d, "activities", "reached"), 7, 9),
-    (_pathway_closed, lambda d: _figure(d, "sirit", "follow_up"), 0, "<3"),
-    (_nationality, lambda d: _rows(d, "nationality").get("ER"), None, "<3"),
-    (_job, lambda d: _figure(d, "sirit", "social_inclusion"), 0, "<3"),
-    (_body_kind, lambda d: _rows(d, "referring_body_kind").get("questura"), None, 5),
-    (_forms, lambda d: _rows(d, "exploitation").get("labour"), None, "<3"),
+CHANGES = [  # (change, what it changes in the raw counts of the year, before, after, a month it marks)
+    (_new_referral, lambda c: c["referrals"], 5, 6, 9),
+    (_urgency, lambda c: c["referrals_by"]["urgency"].get("immediate"), None, 1, 3),
+    (_interview_held, lambda c: c["interviews_held"], 1, 2, 6),
+    (_interview_deleted, lambda c: c["interviews_held"], 1, 0, 4),
+    (_attendance, lambda c: c["reached"], 7, 9, 5),
+    (_pathway_closed, lambda c: c["pathways"]["closed"], 0, 1, 7),
+    (_nationality, lambda c: c["people_by"]["nationality"].get("ER"), None, 1, 3),
+    (_job, lambda c: sum(c["jobs"].values()), 0, 1, 2),
+    (_body_kind, lambda c: c["referrals_by"]["referring_body__kind"].get("questura"), None, 5, 3),
+    (_forms, lambda c: c["exploitation"].get("labour"), None, 1, 3),
 ]
 
 
-@pytest.mark.parametrize("change, read, before, after", CHANGES, ids=[c[0].__name__.strip("_") for c in CHANGES])
+@pytest.mark.parametrize("change, read, before, after, month", CHANGES, ids=[c[0].__name__.strip("_") for c in CHANGES])
 def test_a_change_in_the_period_shows_at_the_next_view(
-    year, change, read, before, after, django_capture_on_commit_callbacks
+    year, change, read, before, after, month, django_capture_on_commit_callbacks
 ):
-    assert read(stats.statistics(*YEAR)) == before
-    generation = _snapshot().generation
+    stats.statistics(YEAR)
+    assert read(_raw()) == before
+    generation = _snapshot(month).generation
     with django_capture_on_commit_callbacks(execute=True):
         change(year)
-    assert _snapshot().generation > generation
-    assert not _snapshot().is_current
-    assert read(stats.statistics(*YEAR)) == after
-    assert _snapshot().is_current
+    assert _snapshot(month).generation > generation
+    assert not _snapshot(month).is_current
+    stats.statistics(YEAR)
+    assert _all_current()
+    assert read(_raw()) == after
 
 
 def test_the_interview_count_follows_a_second_interview(year, django_capture_on_commit_callbacks):
-    stats.statistics(*YEAR)
+    stats.statistics(YEAR)
     with django_capture_on_commit_callbacks(execute=True):
         _interview_held(year)
-    assert counts.count(*YEAR)["interviews_held"] == 2
-    assert snapshots.counts_for(*YEAR)["interviews_held"] == 2
+    assert counts.count(YEAR.start, YEAR.end)["interviews_held"] == 2
+    assert _raw()["interviews_held"] == 2
 
 
 def test_a_referral_recorded_through_the_intake_marks_its_year(op_client, year, django_capture_on_commit_callbacks):
-    stats.statistics(*YEAR)
-    other = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
-    stats.statistics(*other)
+    stats.statistics(YEAR)
+    stats.statistics(periods.whole_year(2024))
     with django_capture_on_commit_callbacks(execute=True):
         response = op_client.post(
             reverse("referrals:intake"),
@@ -201,14 +223,15 @@ def test_a_referral_recorded_through_the_intake_marks_its_year(op_client, year, 
             },
         )
     assert response.status_code == 302
-    assert not _snapshot().is_current
-    assert StatisticsSnapshot.objects.get(start=other[0]).is_current  # 2024 is untouched
-    assert _figure(stats.statistics(*YEAR), "sirit", "contacts") == 6
+    assert not _snapshot(10).is_current and not _snapshot(12).is_current  # October to the end of the year
+    assert _snapshot(9).is_current
+    assert _all_current(2024)  # 2024 is untouched
+    assert _raw()["referrals"] == 6
 
 
 def test_changes_that_are_not_counted_or_outside_the_period_mark_nothing(year, django_capture_on_commit_callbacks):
-    stats.statistics(*YEAR)
-    generation = _snapshot().generation
+    stats.statistics(YEAR)
+    generations = {s.pk: s.generation for s in StatisticsSnapshot.objects.all()}
     with django_capture_on_commit_callbacks(execute=True):
         r = Referral.objects.get(pk=year["referrals"][0].pk)
         r.reason = "Altro testo."
@@ -218,8 +241,8 @@ def test_changes_that_are_not_counted_or_outside_the_period_mark_nothing(year, d
         person.save()
         factories.ReferralFactory(received_at=_at(2026, 1, 2))
         factories.PathwayFactory(started_on=datetime.date(2026, 2, 1))
-    assert _snapshot().generation == generation
-    assert _snapshot().is_current
+    assert {s.pk: s.generation for s in StatisticsSnapshot.objects.all()} == generations
+    assert _all_current()
 
 
 def test_the_worker_is_told_dates_and_ids_only(year, django_capture_on_commit_callbacks, monkeypatch):
@@ -231,25 +254,26 @@ def test_the_worker_is_told_dates_and_ids_only(year, django_capture_on_commit_ca
         _new_referral(year)
         _nationality(year)
     assert calls == [
-        (([["2025-09-09", "2025-09-09"]],), {"person_ids": [], "session_ids": []}),
+        (([["2025-09-09", "2025-12-31"]],), {"person_ids": [], "session_ids": []}),
         (([],), {"person_ids": [year["referrals"][0].person_id], "session_ids": []}),
     ]
 
 
 def test_a_change_committed_while_counting_leaves_the_snapshot_stale(year, monkeypatch):
-    count = counts.count
+    count = counts.count_months
 
-    def count_while_someone_writes(start, end):
-        raw = count(start, end)
+    def count_while_someone_writes(*args):
+        raw = count(*args)
         snapshots.stale([(datetime.date(2025, 5, 5), datetime.date(2025, 5, 5))])
         return raw
 
-    monkeypatch.setattr(counts, "count", count_while_someone_writes)
-    stats.statistics(*YEAR)
-    assert not _snapshot().is_current
-    monkeypatch.setattr(counts, "count", count)
-    stats.statistics(*YEAR)
-    assert _snapshot().is_current
+    monkeypatch.setattr(counts, "count_months", count_while_someone_writes)
+    stats.statistics(YEAR)
+    assert not _snapshot(5).is_current  # May was marked while counting: its counts are not stored as current
+    assert _snapshot(4).is_current and _snapshot(6).is_current
+    monkeypatch.setattr(counts, "count_months", count)
+    stats.statistics(YEAR)
+    assert _all_current()
 
 
 def test_with_the_broker_down_the_request_marks_the_snapshots(year, django_capture_on_commit_callbacks, monkeypatch):
@@ -258,19 +282,19 @@ def test_with_the_broker_down_the_request_marks_the_snapshots(year, django_captu
     def refuse(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    stats.statistics(*YEAR)
+    stats.statistics(YEAR)
     monkeypatch.setattr(tasks.statistics_changed, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         _new_referral(year)
-    assert not _snapshot().is_current
+    assert not _snapshot(9).is_current
 
 
 def test_labels_are_in_the_language_of_each_reader(year):
     with translation.override("en"):
-        english = stats.statistics(*YEAR)
+        english = stats.statistics(YEAR)
     with translation.override("it"):
-        italian = stats.statistics(*YEAR)
-    assert _snapshot().is_current
+        italian = stats.statistics(YEAR)
+    assert _all_current()
     titles = {s["key"]: s["title"] for s in english["sections"]}, {s["key"]: s["title"] for s in italian["sections"]}
     assert titles[0]["people"] == "People referred"
     assert titles[1]["people"] != "People referred"
@@ -278,50 +302,46 @@ def test_labels_are_in_the_language_of_each_reader(year):
 
 
 def test_the_stored_counts_are_raw_and_never_shown_as_they_are(year):
-    stats.statistics(*YEAR)
-    assert _snapshot().counts["interviews_held"] == 1  # raw in the table...
-    assert _figure(stats.statistics(*YEAR), "sirit", "assessments") == "<3"  # ...suppressed on the way out
+    stats.statistics(YEAR)
+    assert _snapshot(4).counts["interviews_held"] == 1  # raw in the table...
+    assert _figure(stats.statistics(YEAR), "sirit", "assessments") == 0  # ...rounded on the way out
 
 
 def test_the_periodic_refresh_recounts_stale_and_day_old_snapshots_and_forgets_unused_ones(year):
     with time_machine.travel(timezone.now() - datetime.timedelta(days=100), tick=False):
-        stats.statistics(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
+        stats.statistics(periods.whole_year(2020))
     with time_machine.travel(timezone.now() - datetime.timedelta(days=2), tick=False):
-        stats.statistics(*YEAR)
-    stats.statistics(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
-    snapshots.stale([(datetime.date(2025, 3, 2), datetime.date(2025, 3, 2))])
+        stats.statistics(YEAR)
+    stats.statistics(periods.whole_year(2024))
+    snapshots.stale([(datetime.date(2024, 3, 2), datetime.date(2024, 3, 2))])
     old_count = _snapshot().computed_at
     used = _snapshot().used_at
+    StatisticsSnapshot.objects.create(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 15), generation=1)
 
-    assert snapshots.refresh() == {"refreshed": 2, "failed": 0, "forgotten": 1}
-    assert not StatisticsSnapshot.objects.filter(start=datetime.date(2020, 1, 1)).exists()
+    # 2025's twelve months (counted two days ago) and March 2024 (stale); the free period is dropped.
+    assert snapshots.refresh() == {"refreshed": 13, "failed": 0, "forgotten": 12}
+    assert not StatisticsSnapshot.objects.filter(start__year=2020).exists()
+    assert not StatisticsSnapshot.objects.filter(end=datetime.date(2025, 3, 15)).exists()
     assert all(s.is_current for s in StatisticsSnapshot.objects.all())
     assert _snapshot().computed_at > old_count
     assert _snapshot().used_at == used  # a re-count is not a view
     assert snapshots.refresh() == {"refreshed": 0, "failed": 0, "forgotten": 0}
 
 
-def test_spans_mark_exactly_the_periods_they_overlap(db):
-    periods = {
-        "2024": (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
-        "2025": YEAR,
-        "march": (datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)),
-        "2026": (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
-    }
-    for start, end in periods.values():
-        stats.statistics(start, end)
+def test_spans_mark_exactly_the_months_they_overlap(db):
+    for year in (2024, 2025, 2026):
+        stats.statistics(periods.whole_year(year))
 
     def marked(*spans):
         before = {s.start: s.generation for s in StatisticsSnapshot.objects.all()}
         snapshots.stale(list(spans))
         after = {s.start: s.generation for s in StatisticsSnapshot.objects.all()}
-        return {name for name, (start, _end) in periods.items() if after[start] != before[start]}
+        return {f"{start:%Y-%m}" for start in after if after[start] != before[start]}
 
     d = datetime.date
-    assert marked((d(2025, 3, 10), d(2025, 3, 10))) == {"2025", "march"}
-    assert marked((d(2025, 6, 1), d(2025, 6, 1))) == {"2025"}
-    assert marked((d(2024, 12, 31), d(2025, 1, 1))) == {"2024", "2025"}
-    assert marked((d(2025, 4, 1), None)) == {"2025", "2026"}  # an open pathway reaches every later period
-    assert marked((d(2024, 6, 1), d(2024, 6, 1)), (d(2026, 2, 1), d(2026, 2, 1))) == {"2024", "2026"}
-    assert marked((d(2023, 1, 1), d(2023, 1, 1)), snapshots.EVERYTHING) == set(periods)
+    assert marked((d(2025, 3, 10), d(2025, 3, 10))) == {"2025-03"}
+    assert marked((d(2024, 12, 31), d(2025, 1, 1))) == {"2024-12", "2025-01"}
+    assert marked((d(2025, 11, 1), None)) == {"2025-11", "2025-12"} | {f"2026-{m:02d}" for m in range(1, 13)}
+    assert marked((d(2024, 6, 1), d(2024, 6, 1)), (d(2026, 2, 1), d(2026, 2, 1))) == {"2024-06", "2026-02"}
+    assert len(marked((d(2023, 1, 1), d(2023, 1, 1)), snapshots.EVERYTHING)) == 36
     assert marked() == set()

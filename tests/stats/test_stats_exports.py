@@ -15,20 +15,20 @@ from ceis.audit.models import Event
 from ceis.exports import neutralise
 from tests import factories
 
-PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
+PERIOD = {"year": "2025", "part": "year"}
 
 
 @pytest.fixture
 def small_cells(db):
-    """Nigeria 10 people, Eritrea 2; a group session hosted by a body named like a formula."""
+    """Nigeria 10 people, Eritrea 2; five group sessions hosted by a body named like a formula, one elsewhere."""
     at = timezone.make_aware(datetime.datetime(2025, 3, 1, 10, 0))
     for nationality, n in (("NG", 10), ("ER", 2)):
         for _ in range(n):
             factories.ReferralFactory(person=factories.PersonFactory(nationality=nationality), received_at=at)
-    factories.GroupSessionFactory(host_centre=factories.PartnerBodyFactory(name="=cmd()"), held_at=at)
-    lucca = factories.PartnerBodyFactory(name="CAS Lucca")
+    injected = factories.PartnerBodyFactory(name="=cmd()")
     for _ in range(5):
-        factories.GroupSessionFactory(host_centre=lucca, held_at=at)
+        factories.GroupSessionFactory(host_centre=injected, held_at=at)
+    factories.GroupSessionFactory(host_centre=factories.PartnerBodyFactory(name="CAS Lucca"), held_at=at)
 
 
 def _csv(response) -> list[list[str]]:
@@ -52,14 +52,15 @@ def _row(rows, category):
     return next(r for r in rows if r[2] == category)
 
 
-def test_it_shows_a_small_category_as_less_than_three(export):
-    assert _row(export, "Eritrea")[3] == "<3"
-    assert _row(export, "Nigeria")[3] == "*"  # else 12 - 10 = 2
-    assert not any(r[2] in ("Eritrea", "Nigeria") and r[3] in ("1", "2", "10") for r in export)
+def test_it_shows_every_count_rounded_to_five_and_no_small_category(export):
+    assert str(_row(export, "Nigeria")[3]) == "10"
+    assert not any(r[2] in ("Eritrea", "CAS Lucca") for r in export)  # rounded to 0: not listed
+    counts = [r[3] for r in export[1:] if r[3] != ""]
+    assert counts and all(int(c) % 5 == 0 for c in counts)
 
 
 def test_it_escapes_a_name_that_reads_as_a_formula(export):
-    assert _row(export, "'=cmd()")[3] == "<3"
+    assert str(_row(export, "'=cmd()")[3]) == "5"
     assert not any(str(cell).startswith("=") for row in export for cell in row)
 
 
@@ -70,6 +71,15 @@ def test_it_writes_an_audit_row(coord_client, coordinator, db, fmt):
     assert event.actor == coordinator
     assert event.details["what"] == "statistics"
     assert (event.details["from"], event.details["to"]) == ("2025-01-01", "2025-12-31")
+    assert event.details["period"] == "2025"
+
+
+def test_the_exports_follow_the_period_and_name_it(coord_client, small_cells):
+    response = coord_client.get(reverse("caseload:statistics_csv"), {"year": "2025", "part": "q1"})
+    assert 'filename="statistics-2025-q1.csv"' in response["Content-Disposition"]
+    assert str(_row(_csv(response), "Nigeria")[3]) == "10"
+    response = coord_client.get(reverse("caseload:statistics_csv"), {"year": "2025", "part": "q2"})
+    assert not any(r[2] == "Nigeria" for r in _csv(response))
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -83,7 +93,7 @@ def test_it_types_the_counts_and_bolds_the_headers_in_xlsx(coord_client, small_c
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == ["Sezione", "Ripartizione", "Categoria", "Numero"]
     assert all(c.font.b for c in sheet[1])
-    counts = [row[3] for row in sheet.iter_rows(min_row=2) if row[3].value not in (None, "<3", "*")]
+    counts = [row[3] for row in sheet.iter_rows(min_row=2) if row[3].value not in (None, "")]
     assert counts and all(c.data_type == "n" and isinstance(c.value, int) for c in counts)
     assert sheet.column_dimensions["C"].width > 8
     cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[2].value == "'=cmd()")
