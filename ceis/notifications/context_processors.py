@@ -10,6 +10,10 @@ def unread_notifications(request):
         return {}
 
     def count():
+        # Read with her roles and permissions when the page asked for them (ceis.accounts.backends.load).
+        known = user.__dict__.get("_unread_notifications")
+        if known is not None:
+            return known
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {"unread_notifications": SimpleLazyObject(count)}
