@@ -11,7 +11,7 @@ def unread_notifications(request):
 
     def count():
         # Read with her roles and permissions when the page asked for them (ceis.accounts.backends.load).
-        known = user.__dict__.get("_unread_notifications")
+        known = getattr(user, "_unread_notifications", None)  # request.user is a lazy object: getattr reaches it
         if known is not None:
             return known
         return user.notifications.filter(read_at__isnull=True).count()

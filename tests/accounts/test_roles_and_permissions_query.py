@@ -40,8 +40,12 @@ def test_roles_permissions_and_unread_count_come_in_one_query(operator):
 
 def test_the_unread_count_in_the_navigation_bar(op_client, operator):
     Notification.objects.create(recipient=operator, kind=Notification.Kind.values[0])
-    response = op_client.get("/referrals/")
+    with CaptureQueriesContext(connection) as queries:
+        response = op_client.get("/referrals/")
     assert response.context["unread_notifications"] == 1
+    assert 'id="unread-count"' not in response.text or ">1<" in response.text
+    counts = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1 and "UNION ALL" in counts[0]  # read with her roles, not on its own
 
 
 def test_a_change_of_role_is_seen_after_forget(operator):

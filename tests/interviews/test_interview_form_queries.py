@@ -12,7 +12,7 @@ from referrals.models import ExploitationForm
 from tests import factories
 from tests.interviews.synthetic import synthetic_version
 
-BUDGET = 15  # make bench's limit per page
+BUDGET = 14  # session, user, roles+permissions+unread, the interview and its 4 prefetches, the referral's forms, indicators, 4 choice lists
 
 
 def _held(referral, operator, lists) -> Interview:
