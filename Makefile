@@ -85,7 +85,9 @@ AXE_VERSION ?= 4.14.1
 axe:
 	sh tests/browser/vendor/axe-core/refresh.sh $(AXE_VERSION)
 # Benchmark (PostgreSQL): seed N = 1 000 and N = 100 000 persons in two throw-away databases, time the main
-# pages, write bench/report.md and bench/report.json (BENCH_DATABASE_URL, BENCH_SIZES, BENCH_REQUESTS: bench/run.py).
+# pages in-process, then over HTTP against gunicorn (gunicorn.conf.py, Redis broker) at 1, 10 and 50 users on the
+# large one; write bench/report.md and bench/report.json (BENCH_DATABASE_URL, BENCH_SIZES, BENCH_REQUESTS,
+# BENCH_HTTP_*: bench/run.py, bench/README.md).
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py

@@ -92,8 +92,55 @@ def _subjects():
     return operator, coordinator, referral, interview, pathway
 
 
+SYNTHETIC_LIST = "SYNTHETIC benchmark list (not real indicators)"
+
+
+def _two_lists_interview(operator, interview):
+    """Another held interview of hers, using two full lists: adult labour and a second, sexual-exploitation list.
+
+    No sexual-exploitation list ships with the application (it is imported by the service, issue #13), so the
+    benchmark adds a clearly synthetic one to its own throw-away database, as long as the labour list and shaped
+    like it (dimension, strength, text length), recorded as a draft version that only this interview uses.
+    """
+    from interviews.indicators import SEXUAL_FORMS
+    from interviews.models import CatalogueVersion, Indicator, InterviewList
+
+    labour = CatalogueVersion.objects.get(audience="adult", exploitation="labour", status="in_use")
+    synthetic, created = CatalogueVersion.objects.get_or_create(
+        name=SYNTHETIC_LIST,
+        defaults={"audience": "adult", "exploitation": "sexual", "label": "benchmark", "status": "draft",
+                  "source_title": "none: synthetic rows made by bench/measure.py for its own database"},
+    )  # fmt: skip
+    if created:
+        Indicator.objects.bulk_create(
+            Indicator(
+                version=synthetic, code=f"bench-{i:03d}", audience="adult", exploitation="sexual",
+                dimension=row.dimension, strength=row.strength, position=row.position, active=True,
+                text_en=(f"[synthetic {i}] " + "benchmark filler text " * 20)[: len(row.text_en)],
+                text_it=(f"[sintetico {i}] " + "testo di riempimento " * 20)[: len(row.text_it)],
+            )
+            for i, row in enumerate(labour.indicators.filter(active=True).order_by("position"), start=1)
+        )  # fmt: skip
+    mine = access.assigned_to(Referral, operator)
+    candidates = (
+        Interview.objects.filter(referral__in=mine, held_at__isnull=False, answers__isnull=False)
+        .exclude(pk=interview.pk)
+        .select_related("referral__person")
+        .order_by("-held_at")
+        .distinct()
+    )
+    chosen = next(i for i in candidates if not i.referral.person.presumed_minor)
+    forms = list(ExploitationForm.objects.filter(code__in=SEXUAL_FORMS).order_by("pk")[:1])
+    forms += list(ExploitationForm.objects.exclude(code__in=SEXUAL_FORMS).order_by("pk")[:1])
+    chosen.exploitation_forms.add(*forms)
+    for needed, version in (("labour", labour), ("sexual", synthetic)):
+        InterviewList.objects.update_or_create(interview=chosen, needed=needed, defaults={"version": version})
+    return chosen
+
+
 def pages():
     operator, coordinator, referral, interview, pathway = _subjects()
+    two_lists = _two_lists_interview(operator, interview)
     year = timezone.localdate().year - 1
     body = PartnerBody.objects.filter(name__startswith=PREFIX, active=True).order_by("pk").first()
     form = ExploitationForm.objects.order_by("pk").first()
@@ -120,6 +167,8 @@ def pages():
         ("referral_detail", "Referral detail", operator, "get", reverse("referrals:detail", args=[referral.pk]), None, 200),
         ("interview_form", "Interview form (held, with indicators)", operator, "get",
          reverse("interviews:edit", args=[interview.pk]), None, 200),
+        ("interview_form_two_lists", "Interview form, two full lists", operator, "get",
+         reverse("interviews:edit", args=[two_lists.pk]), None, 200),
         ("pathway", "Pathway page", operator, "get", reverse("protection:detail", args=[pathway.pk]), None, 200),
         ("referrals_all", "Coordinator's all referrals, filtered", coordinator, "get",
          reverse("referrals:all") + "?status=new&status=assigned&status=in_assessment&urgency=immediate"
@@ -167,6 +216,8 @@ def measure(requests: int, warmup: int) -> dict:
                 "slowest_query_ms": round(slowest[0] * 1000, 2),
                 "slowest_query": " ".join(slowest[1].split())[:600],
             }
+            if key.startswith("interview_form"):  # how many indicators the form showed (one note field each)
+                results[key]["indicators_shown"] = response.content.count(b'name="n_')
             print(f"  {key:<16} median {results[key]['median_ms']:8.1f} ms  queries {counts}", file=sys.stderr)
     return results
 

@@ -243,7 +243,8 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     from ceis.notifications.models import Notification
     from ceis.partners.models import PartnerBody, PartnerContact
     from groups.models import AttendanceRow, GroupSession, GroupSessionUserObjectPermission
-    from interviews.models import Indicator, IndicatorAnswer, Interview
+    from interviews.indicators import lists_to_show
+    from interviews.models import CatalogueVersion, Indicator, IndicatorAnswer, Interview, InterviewList
     from materials.models import Language, Topic
     from protection.models import (
         Accommodation,
@@ -313,7 +314,9 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     PartnerContact.objects.bulk_create(PartnerContact(body=b, name=f"Contact {b.pk}") for b in bodies)
     body_ids = [b.pk for b in bodies]
     cas_ids = [b.pk for b in bodies if b.kind == PartnerBody.Kind.CAS]
-    forms = list(ExploitationForm.objects.values_list("pk", flat=True))
+    form_codes = dict(ExploitationForm.objects.values_list("pk", "code"))
+    forms = list(form_codes)
+    in_use = {(v.audience, v.exploitation): v.pk for v in CatalogueVersion.objects.filter(status="in_use")}
     adult_indicators = list(Indicator.objects.filter(audience="adult", active=True).values_list("pk", flat=True))
     languages = list(Language.objects.values_list("pk", flat=True))
     topics = list(Topic.objects.values_list("pk", flat=True))
@@ -349,6 +352,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     name_key_rows = w.table(PersonNameKey)
     person_created: list[datetime.datetime] = []
     person_ids: list[int] = []
+    person_minor: list[bool] = []
     counters: dict[int, int] = defaultdict(int)
     for _ in range(N):
         created = now - span * (rng.random() ** 1.2)  # more of them recently
@@ -375,6 +379,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
             created_by_id=pick(op_ids),
         )
         person_ids.append(pk)
+        person_minor.append(birth_year > today.year - 18)
         person_created.append(created)
         name_key_rows.add(person_id=pk, key=pick(name_keys))
     log(f"people: {persons.count}")
@@ -387,6 +392,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
     interviews = w.table(Interview)
     present = w.table(Interview.operators_present.through)
     answers = w.table(IndicatorAnswer)
+    interview_lists = w.table(InterviewList)
     view_ref, change_ref = perm(Referral, "view"), perm(Referral, "change")
     open_statuses = ["new", "assigned", "assigned", "interview_scheduled", "in_assessment", "in_assessment"]
     taken: list[tuple[int, int, datetime.datetime, int]] = []  # (referral, person, closed_at, operator)
@@ -436,8 +442,18 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
             updated_at=closed_at or received,
             created_by_id=op,
         )
-        for form in rng.sample(forms, rng.randint(1, 2)):
+        chosen_forms = rng.sample(forms, rng.randint(1, 2))
+        for form in chosen_forms:
             ref_forms.add(referral_id=rid, exploitationform_id=form)
+        # The lists an interview of this referral uses, as interviews.services.interview_save records them with
+        # every held interview (the labour list standing in for a list not loaded: the service's default).
+        needed_lists = []
+        for audience, needed in lists_to_show(
+            minor=person_minor[p], exploitation_codes={form_codes[f] for f in chosen_forms}
+        ):
+            version = in_use.get((audience, needed)) or in_use.get((audience, "labour"))
+            if version is not None:
+                needed_lists.append((version, needed))
         if status != "new":
             assign_rows(ref_perms, view_ref, change_ref, Referral, rid, op, received, op)
             second = pick(op_ids)
@@ -479,6 +495,8 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
             )
             present.add(interview_id=iid, user_id=op)
             if not scheduled:
+                for version, needed in needed_lists:
+                    interview_lists.add(interview_id=iid, version_id=version, needed=needed)
                 for indicator in rng.sample(adult_indicators, ANSWERS_PER_HELD_INTERVIEW):
                     answers.add(
                         interview_id=iid,

@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
-from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput
+from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect
 from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
@@ -63,6 +63,8 @@ class _InterviewBase(forms.ModelForm):
                 field.widget = DateTimeLocalInput()
             if name in ("operators_present", "exploitation_forms"):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            elif type(field.widget) is forms.Select:  # the same markup in one pass (bench/README.md)
+                field.widget = LightSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -266,19 +268,26 @@ class IndicatorAnswersForm(forms.Form):
     def __init__(self, *args, indicators, answers: dict[int, IndicatorAnswer], **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
-        for indicator in self.indicators:
-            current = answers.get(indicator.pk)
-            self.fields[f"a_{indicator.pk}"] = forms.ChoiceField(
-                label=indicator.text,
-                choices=IndicatorAnswer.Answer.choices,
-                required=False,  # a group left untouched means "not asked"
-                initial=current.answer if current else IndicatorAnswer.Answer.NOT_ASKED,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-            )
-            self.fields[f"n_{indicator.pk}"] = forms.CharField(
-                label=_("Note"), required=False, max_length=1000, initial=current.note if current else ""
-            )
-            self.fields[f"n_{indicator.pk}"].widget.attrs["class"] = "form-control form-control-sm"
+        self._answers = answers
+        if self.is_bound:  # fields only to validate what was sent: a form shown is written by ``html()``
+            for indicator in self.indicators:
+                self._add_fields(indicator)
+
+    def _add_fields(self, indicator) -> None:
+        """The two fields of one indicator (built for a bound form only: building ~260 fields, each with its
+        deep-copied widget, took longer than writing the whole list, bench/README.md)."""
+        current = self._answers.get(indicator.pk)
+        self.fields[f"a_{indicator.pk}"] = forms.ChoiceField(
+            label=indicator.text,
+            choices=IndicatorAnswer.Answer.choices,
+            required=False,  # a group left untouched means "not asked"
+            initial=current.answer if current else IndicatorAnswer.Answer.NOT_ASKED,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        )
+        self.fields[f"n_{indicator.pk}"] = forms.CharField(
+            label=_("Note"), required=False, max_length=1000, initial=current.note if current else ""
+        )
+        self.fields[f"n_{indicator.pk}"].widget.attrs["class"] = "form-control form-control-sm"
 
     def rows(self):
         """One ``AnswerRow`` per indicator, in catalogue order, for the template.
@@ -291,7 +300,9 @@ class IndicatorAnswersForm(forms.Form):
             if self.is_bound:
                 value, note = self.data.get(name) or IndicatorAnswer.Answer.NOT_ASKED, self.data.get(note_name, "")
             else:
-                value, note = self.fields[name].initial, self.fields[note_name].initial
+                current = self._answers.get(indicator.pk)
+                value = current.answer if current else IndicatorAnswer.Answer.NOT_ASKED
+                note = current.note if current else ""
             yield AnswerRow(indicator, name, note_name, value, note, choices)
 
     def html(self) -> str:

@@ -13,11 +13,24 @@ from referrals.models import Referral
 
 from .models import Indicator, IndicatorAnswer, Interview, InterviewList
 
+# Encrypted narratives no list of interviews shows: not read, so not decrypted (an operator's agenda lists
+# hundreds of interviews, five ciphertexts each, bench/README.md).
+LIST_DEFERRED = (
+    "personal_history",
+    "safety_notes",
+    "assessment",
+    "next_steps",
+    "referral__reason",
+    "referral__closure_note",
+    "referral__person__documents",
+)
+
 
 def interviews_for(user) -> QuerySet[Interview]:
     return (
         access.visible(Interview, user)
         .select_related("referral__person", "referral__referring_body")
+        .defer(*LIST_DEFERRED)
         .prefetch_related("operators_present")
     )
 
@@ -34,8 +47,15 @@ def agenda_for(user, *, mine: bool, days: int = 60) -> QuerySet[Interview]:
 
 
 def _mine(qs: QuerySet[Interview], user) -> QuerySet[Interview]:
-    qs = qs.filter(referral__in=access.assigned_to(Referral, user)) | qs.filter(operators_present=user)
-    return qs.distinct().order_by("scheduled_at")
+    """Hers: of a referral assigned to her, or with her present; still among those she may see (``qs``).
+
+    The ids come from a ``UNION`` of the two (her referrals' interviews by the referral index, her presences by
+    the user index): written as an OR with ``DISTINCT`` over every column, PostgreSQL read every interview
+    matching the dates and statuses and de-duplicated wide rows: 2.8 s at N = 100 000 (bench/README.md).
+    """
+    theirs = Interview.objects.filter(referral__in=access.assigned_to(Referral, user)).order_by().values("pk")
+    present = Interview.operators_present.through.objects.filter(user=user).order_by().values("interview_id")
+    return qs.filter(pk__in=theirs.union(present)).order_by("scheduled_at")
 
 
 @dataclass(frozen=True)

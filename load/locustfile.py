@@ -177,7 +177,8 @@ class CeisUser(HttpUser):
 
 
 class Operator(CeisUser):
-    """An operator: her referrals, one referral, interviews and agenda; records phone referrals and drafts."""
+    """An operator: her referrals, one referral, interviews and agenda, her pathways and group sessions, the
+    materials library; records phone referrals and drafts."""
 
     weight = 4
 
@@ -208,6 +209,18 @@ class Operator(CeisUser):
         self.page("/interviews/agenda/", "/interviews/agenda/")
 
     @task(1)
+    def my_pathways(self) -> None:
+        self.page("/protection/", "/protection/ (mine)")
+
+    @task(1)
+    def my_group_sessions(self) -> None:
+        self.page("/groups/", "/groups/ (my sessions)")
+
+    @task(1)
+    def the_materials_library(self) -> None:
+        self.page("/groups/materials/", "/groups/materials/")
+
+    @task(1)
     def record_a_phone_referral(self) -> None:
         def fill(form: Form) -> None:
             form.set("referring_body", form.first_option("referring_body"))
@@ -234,7 +247,8 @@ class Operator(CeisUser):
 
 
 class Coordinator(CeisUser):
-    """A coordinator: the caseload dashboard and the list of all referrals."""
+    """A coordinator: the caseload dashboard, all referrals, the statistics of last year, all pathways and group
+    sessions, the materials library."""
 
     weight = 1
 
@@ -249,3 +263,20 @@ class Coordinator(CeisUser):
     @task(2)
     def all_referrals(self) -> None:
         self.page("/referrals/all/", "/referrals/all/")
+
+    @task(1)
+    def statistics_of_last_year(self) -> None:
+        year = datetime.now().year - 1
+        self.page(f"/caseload/statistics/?from={year}-01-01&to={year}-12-31", "/caseload/statistics/ (a year)")
+
+    @task(1)
+    def all_pathways(self) -> None:
+        self.page("/protection/all/", "/protection/all/")
+
+    @task(1)
+    def all_group_sessions(self) -> None:
+        self.page("/groups/all/", "/groups/all/ (sessions)")
+
+    @task(1)
+    def the_materials_library(self) -> None:
+        self.page("/groups/materials/", "/groups/materials/")

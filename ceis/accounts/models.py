@@ -39,10 +39,14 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         # Cached per instance: templates ask several times per page.
-        cache = self.__dict__.setdefault("_role_cache", None)
+        # Cached per instance: templates ask several times per page. Read with her permissions and her unread
+        # count in one query (ceis.accounts.backends.load).
+        cache = self.__dict__.get("_role_cache")
         if cache is None:
-            cache = set(self.groups.values_list("name", flat=True))
-            self.__dict__["_role_cache"] = cache
+            from .backends import load
+
+            load(self)
+            cache = self.__dict__.setdefault("_role_cache", set())
         return role in cache
 
     @property

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import backends, roles
 
 User = get_user_model()
 
@@ -63,7 +63,7 @@ def user_update(
         user.sex = sex
     user.save(update_fields=["first_name", "last_name", "email", "language", "sex"])
     user.groups.set([Group.objects.get(name=role)])
-    user.__dict__.pop("_role_cache", None)
+    backends.forget(user)
     return user
 
 

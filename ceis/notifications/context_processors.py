@@ -10,6 +10,10 @@ def unread_notifications(request):
         return {}
 
     def count():
+        # Read with her roles and permissions when the page asked for them (ceis.accounts.backends.load).
+        known = getattr(user, "_unread_notifications", None)  # request.user is a lazy object: getattr reaches it
+        if known is not None:
+            return known
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {"unread_notifications": SimpleLazyObject(count)}

@@ -69,11 +69,27 @@ def overdue_for_dashboard(user) -> tuple[int, list[ServiceReferral]]:
 
 
 def services_of(anchor) -> list[ServiceReferral]:
-    """The services beneath one pathway or referral (already fetched through ``ceis.access``), one query."""
-    before = overdue_before()
+    """The services beneath one pathway or referral (already fetched through ``ceis.access``), one query: the
+    service's answer days come as a column of the same query, and "overdue" is decided here from it."""
+    today = timezone.localdate()
     field = "pathway" if anchor._meta.model_name == "protectionpathway" else "referral"
-    qs = ServiceReferral.objects.filter(**{field: anchor})
-    return list(_listing(qs, before).order_by("-requested_on", "-id"))
+    qs = (
+        ServiceReferral.objects.filter(**{field: anchor})
+        .select_related("person", "provider")
+        .defer("outcome_note")  # never decrypted for a list
+        .annotate(answer_days=_ANSWER_DAYS)
+        .order_by("-requested_on", "-id")
+    )
+    services = list(qs)
+    for service in services:
+        before = today - datetime.timedelta(days=service.answer_days)
+        service.overdue = overdue_q_matches(service, before)
+    return services
+
+
+def overdue_q_matches(service: ServiceReferral, before: datetime.date) -> bool:
+    """``overdue_q(before)`` for one service in hand."""
+    return service.status == ServiceStatus.REQUESTED and service.requested_on < before
 
 
 def changes_of(service: ServiceReferral) -> list[ServiceStatusChange]:

@@ -30,6 +30,7 @@ NAMES = (
     "SESSION_ABSOLUTE_TIMEOUT_HOURS",
     "AXES_FAILURE_LIMIT",
     "AXES_COOLOFF_TIME",
+    "DATABASES",
 )
 
 
@@ -50,7 +51,7 @@ def production() -> dict:
 
 
 def test_production_hashes_passwords_with_argon2(production):
-    assert production["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert production["PASSWORD_HASHERS"][0] == "ceis.accounts.hashers.Argon2idPasswordHasher"
 
 
 def test_production_cookies_are_host_only_secure_and_http_only(production):
@@ -90,3 +91,16 @@ def test_the_browser_gets_the_cookies_with_their_flags(operator, production):
     csrf = page.cookies["__Host-csrftoken"]
     assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
     assert csrf["path"] == "/" and not csrf["domain"]
+
+
+def test_served_connections_are_kept_and_postgresql_jit_is_off():
+    served = _production_settings(DATABASE_URL="postgres://ceis@127.0.0.1:5432/ceis")["DATABASES"]["default"]
+    assert served["CONN_MAX_AGE"] == 60
+    assert served["CONN_HEALTH_CHECKS"] is True
+    assert "-c jit=off" in served["OPTIONS"]["options"]
+
+
+def test_development_opens_a_connection_per_request_on_sqlite():
+    dev = _production_settings(DEBUG="1", DATABASE_URL="sqlite:////tmp/ceis-settings-test.sqlite3")["DATABASES"]
+    assert dev["default"]["CONN_MAX_AGE"] == 0
+    assert "OPTIONS" not in dev["default"] or "jit" not in str(dev["default"]["OPTIONS"])

@@ -106,3 +106,22 @@ def test_it_forgets_stored_statistics_and_dashboard_figures(db):
     call_command("seed_scale", persons=10, verbosity=0)
     assert not StatisticsSnapshot.objects.exists()
     assert not CaseloadSnapshot.objects.exists()
+
+
+def test_held_interviews_record_the_lists_they_used_as_the_service_does(seeded):
+    """interview_save records the version of each list a held interview used; so does the seed (the interview form
+    then reads the recorded versions, as for real interviews, bench/README.md)."""
+    from interviews import catalogues
+    from interviews.models import InterviewList
+
+    held = Interview.objects.filter(held_at__isnull=False).select_related("referral__person")
+    assert held.exists()
+    assert not Interview.objects.filter(held_at__isnull=True, lists__isnull=False).exists()
+    for interview in held[:30]:
+        recorded = {(r.needed, r.version_id) for r in InterviewList.objects.filter(interview=interview)}
+        expected = {
+            (item.needed, item.version.pk)
+            for item in catalogues.resolve(referral=interview.referral)
+            if item.version is not None
+        }
+        assert recorded == expected
