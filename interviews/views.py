@@ -13,6 +13,7 @@ from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from ceis.service.selectors import service_settings
 from ceis.service.services import service_settings_update
+from ceis.submissions.decorators import submitted_once
 from referrals.models import Referral
 
 from . import catalogues, profile, selectors, services
@@ -44,6 +45,7 @@ def for_referral(request, referral_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def schedule(request, referral_pk: int):
     referral = _referral(request, referral_pk, action="change")
     if not referral.is_open:
@@ -105,6 +107,7 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def record(request, referral_pk: int):
     """Record an interview that was not scheduled beforehand."""
     referral = _referral(request, referral_pk, action="change")
