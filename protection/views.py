@@ -214,6 +214,7 @@ def detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def change_phase(request, pk: int):
     pathway = _pathway(request, pk, action="change")
     if not pathway.is_open:
