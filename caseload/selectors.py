@@ -301,7 +301,12 @@ def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[Operat
 
     for r in (
         access.assignee_pairs(GroupSession)
-        .filter(user__in=list(rows), content_object__held_at__gte=start, content_object__held_at__lt=end)
+        .filter(
+            user__in=list(rows),
+            content_object__status=GroupSession.Status.HELD,
+            content_object__held_at__gte=start,
+            content_object__held_at__lt=end,
+        )
         .values("user")
         .annotate(n=Count("content_object", distinct=True))
     ):
