@@ -174,7 +174,7 @@ def connect() -> None:
         ("held_at", "status", "referral_id"),
         _root_change("referrals.Referral", "referral_id", on_create=True),
     )
-    watch(GroupSession, ("held_at",), _root_change("groups.GroupSession", "pk", on_create=False))
+    watch(GroupSession, ("held_at", "status"), _root_change("groups.GroupSession", "pk", on_create=False))
     watch(ProtectionPathway, ("phase", "ended_on"), _root_change("protection.ProtectionPathway", "pk", on_create=False))
     pathway_child = _root_change("protection.ProtectionPathway", "pathway_id", on_create=True)
     watch(ResidencePermit, ("expires_on", "pathway_id"), pathway_child)

@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.send_interview_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "session-reminders": {
+        "task": "groups.tasks.send_session_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "pathway-reminders": {
         "task": "protection.tasks.send_pathway_reminders",
         "schedule": crontab(hour=7, minute=15),

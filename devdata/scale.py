@@ -517,6 +517,7 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
         held = now - span * rng.random()
         sid = sessions.add(
             held_at=held,
+            status="held",
             host_centre_id=pick(cas_ids),
             place="Sala comune",
             mediators="",

@@ -36,7 +36,9 @@ def create(request, referral_pk: int):
     form = ReportForm(request.POST or None, instance=reports.report_new(referral=referral))
     if request.method == "POST" and form.is_valid():
         report = reports.report_save(form=form, by=request.user)
-        messages.success(request, _("Report saved. Check it, print it, then record the date it was sent."))
+        # Without consent the print page says, in one message, that it is saved but cannot be printed or sent.
+        if reports.report_refusal(report) is None:
+            messages.success(request, _("Report saved. Check it, print it, then record the date it was sent."))
         return redirect("reports:print", report.pk)
     return render(request, "interviews/report_form.html", {"form": form, "referral": referral, "report": None})
 
@@ -48,7 +50,8 @@ def edit(request, pk: int):
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         reports.report_save(form=form, by=request.user)
-        messages.success(request, _("Report saved."))
+        if reports.report_refusal(report) is None:
+            messages.success(request, _("Report saved."))
         return redirect("reports:print", report.pk)
     return render(request, "interviews/report_form.html", {"form": form, "referral": report.referral, "report": report})
 

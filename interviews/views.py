@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.agenda import planned_sessions
 from ceis.audit.services import record_viewed
 from ceis.service.selectors import service_settings
 from ceis.service.services import service_settings_update
@@ -170,6 +171,7 @@ def agenda(request):
             "interviews": selectors.agenda_for(request.user, mine=mine),
             "entries": entries,
             "drafts": drafts,
+            "sessions": list(planned_sessions(request.user, mine=mine)),
             "mine": mine,
         },
     )

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -164,7 +165,8 @@ def detail(request, pk: int):
     user = request.user
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(ProtectionPathway, user, action="change").filter(pk=OuterRef("pk"))
-    qs = ProtectionPathway.objects.select_related("person", "referral", "transferred_from")
+    # What is due (a permit expiring within 60 days) comes with the record too: subqueries, no extra query.
+    qs = selectors.with_due(ProtectionPathway.objects.select_related("person", "referral", "transferred_from"))
     pathway = access.get_visible(qs.annotate(user_can_change=Exists(may_change)), user, pk=pk)
     record_viewed(pathway)
     can_change = pathway.user_can_change
@@ -208,6 +210,7 @@ def detail(request, pk: int):
             "phase_form": PhaseForm(pathway=pathway) if can_change and pathway.is_open else None,
             "add_links": add_links,
             "readers": record_readers(pathway) if is_coordinator else None,
+            "permit_days": (pathway.next_permit_expiry - timezone.localdate()).days if pathway.due_permit else None,
         },
     )
 

@@ -164,6 +164,8 @@ class GroupSessionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    # Held when dated in the past, planned when still to come (a future session cannot be held).
+    status = factory.LazyAttribute(lambda o: "planned" if o.held_at > timezone.now() else "held")
     host_centre = factory.SubFactory(PartnerBodyFactory)
     place = "Sala comune"
 

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "partners.view_partnerbody",
         "partners.view_partnercontact",
         "groups.add_groupsession",
+        "materials.add_material",  # the materials she uses in her sessions; coordinators retire them
         "materials.view_material",
         "materials.view_language",
         "protection.add_protectionpathway",

@@ -107,6 +107,8 @@ CASE_SCREENS = [
     Screen("group session detail", lambda w: f"/groups/{w['session'].pk}/"),
     Screen("group session edit", lambda w: f"/groups/{w['session'].pk}/edit/"),
     Screen("group session follow-up requests", lambda w: f"/groups/{w['session'].pk}/follow-ups/"),
+    Screen("group session mark held", lambda w: f"/groups/{w['planned_session'].pk}/hold/"),
+    Screen("group session cancel", lambda w: f"/groups/{w['planned_session'].pk}/cancel/"),
     Screen("reach", lambda w: "/groups/reach/"),
     Screen("language gap", lambda w: "/groups/reach/language-gap/"),
     Screen("materials", lambda w: "/groups/materials/"),
@@ -318,6 +320,9 @@ def _records(operator, coordinator) -> dict:
     factories.AttendanceRowFactory(session=session, nationality="NG", count=7)
     factories.AttendanceRowFactory(session=session, nationality="ER", gender="male", count=4)
     factories.GroupSessionFactory(host_centre=body, held_at=now + datetime.timedelta(days=5), facilitators=[operator])
+    planned_session = factories.GroupSessionFactory(  # its time has come: to be marked held, or cancelled
+        host_centre=body, held_at=now - datetime.timedelta(hours=2), status="planned", facilitators=[operator]
+    )
     language = Language.objects.get(code="en")
     material = factories.MaterialFactory(title="I tuoi diritti", languages=[language])
 
@@ -408,6 +413,7 @@ def _records(operator, coordinator) -> dict:
         "report": report,
         "closed": closed,
         "session": session,
+        "planned_session": planned_session,
         "material": material,
         "language": language,
         "pathway": pathway,

@@ -167,7 +167,7 @@ ROUTES: dict[str, Access] = {
     "materials:list": ANY_USER,
     "materials:detail": ANY_USER,
     "materials:download": ANY_USER,
-    "materials:create": COORDINATOR_OR_ADMIN,
+    "materials:create": ANY_USER,  # operators add the materials they use in their sessions (issue 15)
     "materials:edit": COORDINATOR_OR_ADMIN,
     "materials:deactivate": COORDINATOR_OR_ADMIN,
     "materials:reactivate": COORDINATOR_OR_ADMIN,
@@ -183,6 +183,8 @@ ROUTES: dict[str, Access] = {
     "groups:detail": case("session"),
     "groups:edit": case("session"),
     "groups:follow_ups": case("session"),
+    "groups:hold": case("session"),
+    "groups:cancel": case("session"),
     # social-protection pathways
     "pathway_parts:review": case("pathway_part"),
     "pathway_parts:add": case("pathway_part"),
@@ -752,7 +754,7 @@ def _session_routes():
 def test_every_group_session_route_is_classified():
     """A group session is a protected root: each route with an id is swept below."""
     names = {name for _, name in _session_routes()}
-    assert names == {"groups:detail", "groups:edit", "groups:follow_ups"}
+    assert names == {"groups:detail", "groups:edit", "groups:follow_ups", "groups:hold", "groups:cancel"}
 
 
 @pytest.fixture
@@ -793,11 +795,14 @@ def test_nobody_else_reaches_operator_a_group_sessions(db, request, client_fixtu
     from groups.models import SessionReferral
 
     client = request.getfixturevalue(client_fixture)
+    _planned_for(session_a, name)
     url = "/" + re.sub(r"<int:pk>", str(session_a.pk), route)
     assert "<" not in url, route
     assert client.get(url).status_code == 404
     assert client.post(url, _session_post(session_a, operator)).status_code == 404
+    before = session_a.status
     session_a.refresh_from_db()
+    assert session_a.status == before
     assert session_a.place == "Sala riservata"
     assert list(session_a.attendance.values_list("nationality", "count")) == [("NG", 7)]
     assert not SessionReferral.objects.exists()
@@ -807,11 +812,23 @@ def test_nobody_else_reaches_operator_a_group_sessions(db, request, client_fixtu
 def test_the_swept_session_posts_would_succeed_for_operator_a(op_client, operator, session_a, route, name):
     from groups.models import SessionReferral
 
+    _planned_for(session_a, name)
     url = "/" + re.sub(r"<int:pk>", str(session_a.pk), route)
     assert op_client.post(url, _session_post(session_a, operator)).status_code == 302
     session_a.refresh_from_db()
-    changed = session_a.place == "Altrove" if name == "groups:edit" else SessionReferral.objects.exists()
+    changed = {
+        "groups:edit": session_a.place == "Altrove",
+        "groups:hold": session_a.status == "held",
+        "groups:cancel": session_a.status == "cancelled",
+    }.get(name, SessionReferral.objects.exists())
     assert changed, name
+
+
+def _planned_for(session, name: str) -> None:
+    """Holding and cancelling are for a planned session (one whose time has come, so it may be held)."""
+    if name in ("groups:hold", "groups:cancel"):
+        session.status = "planned"
+        session.save(update_fields=["status"])
 
 
 def test_the_django_admin_shows_no_case_models_to_staff(db):
@@ -954,7 +971,8 @@ def test_the_swept_posts_would_succeed_for_operator_a(op_client, pathway_parts_a
 # The materials library and the languages list: reference data, guarded by model permissions (no object access).
 
 MATERIAL_READ = {"materials:list", "materials:detail", "materials:download"}
-MATERIAL_MANAGE = {"materials:create", "materials:edit", "materials:deactivate", "materials:reactivate"}
+MATERIAL_ADD = {"materials:create"}  # every role: operators add the materials they use (issue 15)
+MATERIAL_MANAGE = {"materials:edit", "materials:deactivate", "materials:reactivate"}
 LANGUAGE_ADMIN = {
     "materials:languages",
     "materials:language_create",
@@ -970,7 +988,7 @@ def _material_routes():
 
 def test_every_material_route_is_classified():
     """A new route of the library must join one of the sets above (who may reach it), or this fails."""
-    assert {name for _, name in _material_routes()} == MATERIAL_READ | MATERIAL_MANAGE | LANGUAGE_ADMIN
+    assert {name for _, name in _material_routes()} == MATERIAL_READ | MATERIAL_ADD | MATERIAL_MANAGE | LANGUAGE_ADMIN
 
 
 @pytest.fixture
@@ -1008,7 +1026,7 @@ def _library_unchanged(records) -> None:
     assert (language.name_it, language.active) == ("somalo", True)
 
 
-@pytest.mark.parametrize(("route", "name"), [r for r in _material_routes() if r[1] not in MATERIAL_READ])
+@pytest.mark.parametrize(("route", "name"), [r for r in _material_routes() if r[1] not in MATERIAL_READ | MATERIAL_ADD])
 def test_operators_get_404_on_every_route_that_manages_the_library(op_client, library_records, route, name):
     url = _material_url(route, name, library_records)
     assert op_client.get(url).status_code == 404
