@@ -30,6 +30,7 @@ PROTECTED = {
     "groups:new",
     "groups:edit",  # adds attendance rows
     "groups:follow_ups",
+    "groups:hold",  # adds attendance rows
     "protection:open_transfer",
     "protection:open_from_referral",
     "protection:phase",
@@ -160,6 +161,7 @@ NOT_PROTECTED = {
             "partners:contact_deactivate",
             "partners:contact_reactivate",
             "referrals:close",
+            "groups:cancel",
             "referrals:assign",
             "referrals:unassign",
             "catalogue:publish",
