@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "documents",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
+    # Closures by operators that wait for a coordinator's approval: ceis/approvals.
+    "ceis.approvals",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ceis.notifications.context_processors.unread_notifications",
+                "ceis.approvals.context_processors.pending_closures",
             ],
             "libraries": {"ceis_tags": "ceis.templatetags.ceis_tags"},
         },
