@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -63,9 +63,10 @@ def _detail(request, closure_request: ClosureRequest, *, form=None, error=None, 
 
 
 @role_required(*CASE_ROLES)
-@require_safe
 def detail(request, pk: int):
-    closure_request = selectors.request_for(request.user, pk)
+    closure_request = selectors.request_for(request.user, pk)  # first: a foreign request is 404, whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     record_viewed(closure_request.target)
     return _detail(request, closure_request)
 
