@@ -72,6 +72,7 @@ _CHILDREN = {
 # Children beneath one of two roots (exactly one is set): visible (changeable) when that root is.
 _CHILDREN_OF_EITHER = {
     "protection.ServiceReferral": ("pathway", "referral"),
+    "approvals.ClosureRequest": ("pathway", "referral"),
 }
 _CHILDREN["protection.ServiceStatusChange"] = "service"
 

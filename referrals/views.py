@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.approvals import services as approvals
+from ceis.approvals.selectors import pending_redirect
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
@@ -102,8 +104,11 @@ def intake(request):
 def detail(request, pk: int):
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(Referral, request.user, action="change").filter(pk=OuterRef("pk"))
-    qs = Referral.objects.select_related("person", "referring_body", "referring_contact")
-    referral = access.get_visible(qs.annotate(user_can_change=Exists(may_change)), request.user, pk=pk)
+    qs = Referral.objects.select_related("person", "referring_body", "referring_contact").annotate(
+        user_can_change=Exists(may_change),
+        pending_closure=Subquery(approvals.pending_requests(Referral).values("pk")[:1]),
+    )
+    referral = access.get_visible(qs, request.user, pk=pk)
     record_viewed(referral)
     is_coordinator = request.user.is_coordinator or request.user.is_superuser
     return render(
@@ -142,20 +147,43 @@ def close(request, pk: int):
     if not referral.is_open:
         messages.info(request, services.ALREADY_CLOSED)
         return redirect("referrals:detail", referral.pk)
+    pending = approvals.pending_for(referral)
+    if pending is not None:  # decided on the request's page (coordinators), or awaited (operators)
+        messages.info(request, approvals.ALREADY_REQUESTED)
+        return redirect(*pending_redirect(request.user, pending, "referrals:detail", referral.pk))
+    approval = approvals.needs_approval(request.user)
     form = CloseForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.referral_close(referral=referral, **form.cleaned_data, by=request.user)
+            if approval:
+                approvals.closure_request(
+                    record=referral,
+                    outcome=data["outcome"],
+                    receiving_body=data.get("receiving_body"),
+                    note=data["closure_note"],
+                    by=request.user,
+                )
+            else:
+                services.referral_close(referral=referral, **data, by=request.user)
         except SharingRefused as exc:
             refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", referral.pk)
         else:
-            messages.success(request, _("Referral %(code)s closed.") % {"code": referral.person.case_code})
+            code = {"code": referral.person.case_code}
+            if approval:
+                messages.success(request, _("Closure of %(code)s requested: a coordinator will approve it.") % code)
+            else:
+                messages.success(request, _("Referral %(code)s closed.") % code)
             return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/close.html", {"form": form, "referral": referral, "refusal": refusal})
+    return render(
+        request,
+        "referrals/close.html",
+        {"form": form, "referral": referral, "refusal": refusal, "approval": approval},
+    )
 
 
 @role_required(roles.COORDINATOR)

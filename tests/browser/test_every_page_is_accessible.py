@@ -119,6 +119,8 @@ CASE_SCREENS = [
     Screen("pathway by transfer", lambda w: "/protection/new/transfer/"),
     Screen("pathway phase", lambda w: f"/protection/{w['pathway'].pk}/phase/"),
     Screen("pathway close", lambda w: f"/protection/{w['pathway'].pk}/close/"),
+    Screen("my closure requests", lambda w: "/approvals/"),
+    Screen("closure request", lambda w: f"/approvals/{w['closure_request'].pk}/"),
     *(Screen(f"new {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/new/") for part in PARTS),
     *(
         Screen(f"edit {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/{w[part].pk}/")
@@ -172,6 +174,13 @@ COORDINATOR_SCREENS = [
     Screen("pathway detail with assignment", lambda w: f"/protection/{w['pathway'].pk}/"),
     Screen("pathway unassign", lambda w: f"/protection/{w['pathway'].pk}/unassign/{w['operator'].pk}/"),
     Screen("caseload dashboard", lambda w: "/caseload/"),
+    Screen("closures to approve", lambda w: "/approvals/"),
+    Screen("closure request to decide", lambda w: f"/approvals/{w['closure_request'].pk}/"),
+    Screen(
+        "closure request, sent back without a note",
+        lambda w: f"/approvals/{w['closure_request'].pk}/",
+        lambda page: page.locator("#send-back").click(),
+    ),
     Screen("all services requested", lambda w: "/protection/services/?overdue=1"),
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
     Screen("statistics", lambda w: "/caseload/statistics/"),
@@ -352,6 +361,14 @@ def _records(operator, coordinator) -> dict:
 
     service = service_request(by=operator, pathway=pathway, body=body, days_ago=9)  # overdue: on the dashboard too
 
+    # A closure an operator asked for (ceis/approvals), waiting for the coordinator.
+    from ceis.approvals.services import closure_request
+
+    requested = factories.ReferralFactory(assigned_to=[operator])
+    closure = closure_request(
+        record=requested, outcome=Referral.Outcome.UNREACHABLE, note="Non risponde da un mese", by=operator
+    )
+
     build_monthly_report()  # a row in the monthly reports, a notification to the coordinator
     for user in (operator, coordinator):
         notification_create(recipient=user, kind=Notification.Kind.ASSIGNED, label=referral.person.case_code)
@@ -418,6 +435,7 @@ def _records(operator, coordinator) -> dict:
         "language": language,
         "pathway": pathway,
         "service": service,
+        "closure_request": closure,
         "indicator": indicators[0],
         "catalogue_version": indicators[0].version,
         **parts,

@@ -187,6 +187,7 @@ ROUTES: dict[str, Access] = {
     "groups:cancel": case("session"),
     # social-protection pathways
     "pathway_parts:review": case("pathway_part"),
+    "pathway_parts:approve_goal": case("pathway_part", coordinator_only=True),
     "pathway_parts:add": case("pathway_part"),
     "pathway_parts:edit": case("pathway_part"),
     "protection:mine": CASE_ROLES,
@@ -234,6 +235,11 @@ ROUTES: dict[str, Access] = {
     # service settings (letterhead, logo, switches)
     "service:settings": COORDINATOR_OR_ADMIN,
     "service:logo": COORDINATOR_OR_ADMIN,
+    # closure requests (ceis/approvals): an operator's own, decided by coordinators
+    "approvals:list": CASE_ROLES,
+    "approvals:detail": case("closure_request"),
+    "approvals:approve": case("closure_request", coordinator_only=True),
+    "approvals:send_back": case("closure_request", coordinator_only=True),
     # case documents
     "documents:add": case("document_target"),
     "documents:download": case("document"),
@@ -400,7 +406,13 @@ def case_urls(operator, coordinator):
     from tests.protection.services_helpers import request as service_request
 
     service = service_request(by=operator, pathway=pathway)
+    from ceis.approvals.services import closure_request
+
+    requested = closure_request(
+        record=factories.ReferralFactory(assigned_to=[operator]), outcome=Referral.Outcome.UNREACHABLE, by=operator
+    )
     return {
+        "closure_request": {"pk": requested.pk},
         "pathway_service": {"pathway_pk": pathway.pk},
         "referral_service": {"referral_pk": referral.pk},
         "service": {"pk": service.pk},
@@ -852,7 +864,8 @@ def _pathway_part_routes():
 def test_every_pathway_part_route_is_classified():
     """Each route of the parts beneath a pathway is swept below, for every kind of part."""
     names = {name for _, name in _pathway_part_routes()}
-    assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review"}
+    # A goal's approval is a coordinator's (swept with the case routes, ``coordinator_only``), not a part's change.
+    assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review", "pathway_parts:approve_goal"}
     from protection.parts.views import PARTS
 
     assert set(PATHWAY_PARTS) == set(PARTS)
@@ -912,6 +925,8 @@ def _pathway_part_post(part: str) -> dict:
 def _pathway_part_cases():
     """(route, name, part) for every route and every kind of part it serves."""
     for route, name in _pathway_part_routes():
+        if name == "pathway_parts:approve_goal":
+            continue  # coordinators only: swept above (ROUTES)
         if name == "pathway_parts:review":
             yield route, name, "review"
         else:
