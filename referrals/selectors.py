@@ -23,3 +23,8 @@ def people_named(name: str, user) -> QuerySet[Person]:
     """People whose normalised full name or an alias equals ``name`` (via keyed hashes), visible to ``user``."""
     matching = PersonNameKey.objects.filter(key=name_search_key(name)).values("person")
     return access.visible(Person.objects.filter(pk__in=matching), user).order_by("case_code")
+
+
+def merged_codes(person: Person) -> list[str]:
+    """The case codes merged into this record (its aliases): codes only, never what those records held."""
+    return list(person.aliases_merged.order_by("case_code").values_list("case_code", flat=True))
