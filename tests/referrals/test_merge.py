@@ -519,3 +519,23 @@ def test_the_person_page_costs_the_same_queries_however_many_records(
     assert many == few
     with django_assert_max_num_queries(few):
         client.get(reverse("referrals:person", args=[kept.pk]))
+
+
+# --- the old case code and the old names lead to the record kept ---------------------------------------------------
+
+
+def test_the_old_case_code_finds_the_record_kept(coord_client, op_client, operator, coordinator, kept, other):
+    from referrals import selectors
+
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    assert selectors.person_by_code(other.case_code.lower(), coordinator) == kept
+    assert selectors.person_by_code(other.case_code, operator) == kept  # she holds the record kept
+    assert selectors.person_by_code(other.case_code, factories.OperatorFactory()) is None
+    response = coord_client.get(reverse("privacy:index"), {"code": other.case_code})
+    assert response["Location"] == reverse("privacy:person", args=[kept.pk])
+
+
+def test_a_search_by_the_old_name_finds_the_record_kept(op_client, coordinator, kept, other):
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    response = op_client.post(reverse("referrals:search"), {"name": "Blessing Osazu"})
+    assert [p.pk for p in response.context["people"]] == [kept.pk]
