@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis.audit.models import Event
-from ceis.audit.services import acting_as, event_record
+from ceis.audit.services import acting_as, batched_log_entries, event_record
+from ceis.consent.models import AppendOnly
 
 from .models import Person, PersonMerge
 
@@ -80,6 +81,21 @@ def _rows(model: type[models.Model]) -> models.QuerySet:
     return models.QuerySet(model)
 
 
+def _repoint(model: type[models.Model], field: str, ids: list[int], to: Person) -> None:
+    """Point the rows ``ids`` to ``to``.
+
+    Each row is saved with only that column (``update_fields``): the snapshots that follow a record's person
+    (statistics, caseload figures) are marked, and django-auditlog records the move of each record. Evidence
+    that refuses a save (the append-only consent records) and aliases are re-pointed by one ``UPDATE``.
+    """
+    if model is Person or issubclass(model, AppendOnly):
+        _rows(model).filter(pk__in=ids).update(**{field: to})
+        return
+    for row in model._default_manager.filter(pk__in=ids).order_by("pk"):
+        setattr(row, field, to)
+        row.save(update_fields=[field])
+
+
 @dataclass(frozen=True)
 class Side:
     """What a person holds, for the confirmation page: counts by kind of record, and her flags."""
@@ -133,13 +149,13 @@ def merge_people(*, survivor: Person, absorbed: Person, by) -> PersonMerge:
     survivor, absorbed = locked[survivor.pk], locked[absorbed.pk]
     _check(survivor, absorbed)
     moved: dict[str, list[int]] = {}
-    for model, field in _relations(Policy.MOVE):
-        ids = list(_rows(model).filter(**{field: absorbed}).order_by("pk").values_list("pk", flat=True))
-        if ids:
-            _rows(model).filter(pk__in=ids).update(**{field: survivor})
-            moved[f"{model._meta.label}.{field}"] = ids
     carried: dict[str, int] = {}
-    with acting_as(by):
+    with acting_as(by), batched_log_entries():
+        for model, field in _relations(Policy.MOVE):
+            ids = list(_rows(model).filter(**{field: absorbed}).order_by("pk").values_list("pk", flat=True))
+            if ids:
+                _repoint(model, field, ids, survivor)
+                moved[f"{model._meta.label}.{field}"] = ids
         for model, field in _relations(Policy.CARRY):
             theirs = _flag(model, field, absorbed)
             if theirs is not None and _flag(model, field, survivor) is None:
@@ -184,10 +200,13 @@ def merge_undo(*, merge: PersonMerge, by, now: datetime.datetime | None = None) 
     if refusal:
         raise MergeRefused(refusal)
     survivor, absorbed = merge.survivor, merge.absorbed
-    for key, ids in merge.moved.items():
-        label, field = key.rsplit(".", 1)
-        _rows(apps.get_model(label)).filter(pk__in=ids, **{field: survivor}).update(**{field: absorbed})
-    with acting_as(by):
+    with acting_as(by), batched_log_entries():
+        for key, ids in merge.moved.items():
+            label, field = key.rsplit(".", 1)
+            model = apps.get_model(label)
+            still = list(_rows(model).filter(pk__in=ids, **{field: survivor}).values_list("pk", flat=True))
+            if still:
+                _repoint(model, field, still, absorbed)
         for label, pk in merge.carried.items():
             flag = apps.get_model(label).objects.filter(pk=pk, person=survivor).first()
             if flag is not None:

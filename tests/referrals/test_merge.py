@@ -539,3 +539,37 @@ def test_a_search_by_the_old_name_finds_the_record_kept(op_client, coordinator, 
     merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
     response = op_client.post(reverse("referrals:search"), {"name": "Blessing Osazu"})
     assert [p.pk for p in response.context["people"]] == [kept.pk]
+
+
+# --- what follows the records: their audit trail and the stored figures ------------------------------------------
+
+
+def test_each_record_moved_has_its_own_audit_entry(coordinator, kept, other):
+    from auditlog.models import LogEntry
+
+    referral = other.referrals.get()
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    entry = LogEntry.objects.filter(
+        action=LogEntry.Action.UPDATE, object_pk=str(referral.pk), content_type__model="referral"
+    ).latest("pk")
+    assert entry.actor == coordinator
+    assert entry.changes_dict["person"] == [str(other.pk), str(kept.pk)]
+
+
+def test_the_stored_figures_of_the_records_moved_are_marked(coordinator, kept, other, monkeypatch):
+    """The statistics count people by their referrals and the caseload figures show case codes: both follow."""
+    from caseload import caseload_snapshots
+    from stats import snapshots
+
+    marked = {"stats": [], "caseload": []}
+    monkeypatch.setattr(snapshots, "changed", lambda *a, **k: marked["stats"].append((a, k)))
+    monkeypatch.setattr(caseload_snapshots, "changed", lambda *a, **k: marked["caseload"].append((a, k)))
+    referral, pathway = other.referrals.get(), other.pathways.get()
+    merge = merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    assert marked["stats"]
+    roots = [k.get("roots", {}) for _, k in marked["caseload"]]
+    assert {"referrals.Referral": [referral.pk]} in roots
+    assert {"protection.ProtectionPathway": [pathway.pk]} in roots
+    marked["caseload"].clear()
+    merging.merge_undo(merge=merge, by=coordinator)
+    assert {"referrals.Referral": [referral.pk]} in [k.get("roots", {}) for _, k in marked["caseload"]]
