@@ -28,7 +28,7 @@ def flagged_people() -> QuerySet[Person]:
     held = LegalHold.objects.filter(person=OuterRef("pk"))
     return (
         Person.objects.annotate(restricted=Exists(restricted), held=Exists(held))
-        .filter(Q(restricted=True) | Q(held=True))
+        .filter(Q(restricted=True) | Q(held=True), merged_into__isnull=True)  # a merged record's flags were carried
         .only("id", "case_code")
         .order_by("case_code")
     )

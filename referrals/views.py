@@ -225,7 +225,9 @@ def person_detail(request, pk: int):
         {
             "person": person,
             "referrals": referrals,
-            "merged_codes": selectors.merged_codes(person),
+            # the codes of records merged into hers: for coordinators only (to an operator, they would tell of
+            # another record of the person's, whose referrals she may not see)
+            "merged_codes": selectors.merged_codes(person) if is_coordinator else [],
             "undoable_merges": merging.undoable_merges(person) if is_coordinator else [],
             "can_merge": is_coordinator,
             "can_change": access.visible(Person, request.user, action="change").filter(pk=person.pk).exists(),

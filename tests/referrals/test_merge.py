@@ -263,10 +263,21 @@ def test_the_old_links_are_404_to_whoever_may_not_see_the_record_kept(coord_clie
     assert client.get(reverse("referrals:person", args=[kept.pk])).status_code == 404
 
 
-def test_the_record_kept_shows_the_merged_case_code(coord_client, op_client, kept, other):
+def test_the_record_kept_shows_the_merged_case_code_to_coordinators_only(coord_client, op_client, kept, other):
     _confirm(coord_client, kept, other)
-    response = op_client.get(reverse("referrals:person", args=[kept.pk]))
-    assert other.case_code in response.text
+    assert other.case_code in coord_client.get(reverse("referrals:person", args=[kept.pk])).text
+    # operator A holds only the record kept: she does not learn that another record of the person existed
+    assert other.case_code not in op_client.get(reverse("referrals:person", args=[kept.pk])).text
+
+
+def test_the_privacy_workspace_lists_the_record_kept_not_the_alias(coord_client, coordinator, kept, other):
+    from privacy import services
+
+    services.legal_hold_set(person=other, reason="Procedimento penale", by=coordinator)
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    response = coord_client.get(reverse("privacy:index"))
+    assert reverse("privacy:person", args=[kept.pk]) in response.text
+    assert reverse("privacy:person", args=[other.pk]) not in response.text
 
 
 def test_the_merged_record_no_longer_appears_anywhere_on_its_own(coord_client, coordinator, kept, other):
