@@ -109,6 +109,8 @@ class Side:
 def side(person: Person) -> Side:
     counts = []
     for model, field in _relations(Policy.MOVE):
+        if model is Person:  # the aliases of records merged into her earlier: nothing to show
+            continue
         n = _rows(model).filter(**{field: person}).count()
         if n:
             counts.append((str(model._meta.verbose_name_plural), n))
@@ -195,7 +197,7 @@ def undo_refusal(merge: PersonMerge, *, now: datetime.datetime | None = None) ->
 def merge_undo(*, merge: PersonMerge, by, now: datetime.datetime | None = None) -> PersonMerge:
     """Move back exactly the rows that moved, remove the flags carried over, and revive the absorbed record."""
     merge = PersonMerge.objects.select_for_update().select_related("survivor", "absorbed").get(pk=merge.pk)
-    Person.objects.select_for_update().filter(pk__in=[merge.survivor_id, merge.absorbed_id]).exists()
+    list(Person.objects.select_for_update().filter(pk__in=[merge.survivor_id, merge.absorbed_id]).values("pk"))
     refusal = undo_refusal(merge, now=now)
     if refusal:
         raise MergeRefused(refusal)
