@@ -584,3 +584,28 @@ def test_the_stored_figures_of_the_records_moved_are_marked(coordinator, kept, o
     marked["caseload"].clear()
     merging.merge_undo(merge=merge, by=coordinator)
     assert {"referrals.Referral": [referral.pk]} in [k.get("roots", {}) for _, k in marked["caseload"]]
+
+
+# --- data-subject rights reach the merged record -----------------------------------------------------------------
+
+
+def test_erasing_the_record_kept_erases_the_names_of_the_merged_one(coordinator, kept, other):
+    from privacy import services
+    from privacy.scrub import PLACEHOLDER
+    from referrals import selectors
+
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    services.person_erase(person=kept, by=coordinator)
+    alias = Person.objects.get(pk=other.pk)
+    assert (alias.first_name, alias.last_name) == (PLACEHOLDER, "")
+    assert not selectors.people_named("Blessing Osazu", coordinator).exists()
+
+
+def test_retention_leaves_the_merged_record_to_follow_the_record_kept(coordinator, kept, other):
+    from privacy.models import RetentionRule
+    from privacy.retention import due
+
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    rule = RetentionRule.objects.get(kind="person_inactive")
+    later = timezone.now() + datetime.timedelta(days=31 * (rule.months + 1))
+    assert other.pk not in set(due(rule, now=later).values_list("pk", flat=True))
