@@ -168,6 +168,14 @@ COORDINATOR_SCREENS = [
     Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
     Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
     Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("merge two records", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/"),
+    Screen("merge two records, errors", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/", _submit_empty),
+    Screen(
+        "merge confirmation, a legal hold carried over",
+        lambda w: f"/referrals/people/{w['referral'].person_id}/merge/{w['flagged'].pk}/",
+    ),
+    Screen("person merged today, with its undo", lambda w: f"/referrals/people/{w['merged_person'].pk}/"),
+    Screen("undo a merge", lambda w: f"/referrals/merges/{w['merge'].pk}/undo/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("all group sessions", lambda w: "/groups/all/"),
     Screen("all pathways", lambda w: "/protection/all/"),
@@ -400,6 +408,13 @@ def _records(operator, coordinator) -> dict:
         object_id=old.pk,
         person=old.person,
     )
+    from referrals.merge import merge_people
+
+    merge = merge_people(  # two records of the same person, merged today: the undo is offered
+        survivor=factories.ReferralFactory(assigned_to=[operator]).person,
+        absorbed=factories.PathwayFactory(assigned_to=[operator]).person,
+        by=coordinator,
+    )
     inactive = factories.OperatorFactory(username="operatore3", is_active=False)
     inactive.set_unusable_password()
     inactive.save()
@@ -417,6 +432,8 @@ def _records(operator, coordinator) -> dict:
     return {
         "operator": operator,
         "flagged": flagged,
+        "merge": merge,
+        "merged_person": merge.survivor,
         "consent": consent,
         "report_refused": report_refused,
         "case_code": referral.person.case_code,
