@@ -66,6 +66,7 @@ NOT_PROTECTED = {
             "healthz",
             "referrals:mine",
             "approvals:list",
+            "referrals:person_merge",
             "approvals:detail",
             "referrals:all",
             "referrals:search",
@@ -165,6 +166,8 @@ NOT_PROTECTED = {
             "referrals:close",
             "groups:cancel",
             "approvals:approve",
+            "referrals:person_merge_confirm",  # a second one finds the records merged
+            "referrals:merge_undo",
             "approvals:send_back",
             "pathway_parts:approve_goal",
             "referrals:assign",
