@@ -178,7 +178,12 @@ def attach(request, pk: int):
     if not services.may_attach(request.user):
         raise Http404
     matches = services.likely_matches(person=referral.person, user=request.user, exclude_pk=referral.person_id)
-    form = AttachForm(request.POST or None, matches=matches.visible, user=request.user, current=referral.person)
+    form = AttachForm(
+        request.POST if request.method == "POST" else None,
+        matches=matches.visible,
+        user=request.user,
+        current=referral.person,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person = services.referral_attach(referral=referral, person=form.chosen, by=request.user)

@@ -164,6 +164,7 @@ COORDINATOR_SCREENS = [
     Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
     Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
     Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("attach to a person already known", lambda w: f"/referrals/{w['referral'].pk}/attach/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("all group sessions", lambda w: "/groups/all/"),
     Screen("all pathways", lambda w: "/protection/all/"),

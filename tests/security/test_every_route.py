@@ -125,6 +125,7 @@ ROUTES: dict[str, Access] = {
     "referrals:close": case("referral"),
     "referrals:assign": case("referral", coordinator_only=True),
     "referrals:unassign": case("referral", coordinator_only=True),
+    "referrals:attach": case("referral", coordinator_only=True),
     "referrals:person": case("person"),
     "referrals:person_edit": case("person"),
     # reports to the referring body
@@ -614,6 +615,7 @@ def test_every_referral_route_is_classified():
         "referrals:close",
         "referrals:assign",
         "referrals:unassign",
+        "referrals:attach",
         "referrals:person",
         "referrals:person_edit",
     }
