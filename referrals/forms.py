@@ -97,12 +97,12 @@ class IntakeForm(forms.Form):
         self.helper.layout = Layout(
             Fieldset(
                 _("Who refers"),
-                "self_referral",
                 Div(
                     Div("referring_body", css_class="col-md-6"),
                     Div("referring_contact", css_class="col-md-6"),
                     css_class="row",
                 ),
+                "self_referral",
                 Div(
                     Div("referrer_name", css_class="col-md-6"),
                     Div("channel", css_class="col-md-3"),
