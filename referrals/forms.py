@@ -257,6 +257,9 @@ class ReferralForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["referring_body"].queryset = active_bodies(self.instance.referring_body_id)
         self.fields["referring_body"].error_messages["invalid_choice"] = INACTIVE_BODY
+        self.fields["referring_body"].help_text = _(
+            "Leave empty for a self-referral or a call from the National helpline."
+        )
         self.fields["referring_contact"].queryset = active_contacts(self.instance.referring_contact_id)
         self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
         self.fields["received_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]

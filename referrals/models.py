@@ -410,6 +410,8 @@ class Referral(models.Model):
             and self.referring_contact.body_id != self.referring_body_id
         ):
             errors["referring_contact"] = _("This contact does not belong to the referring body.")
+        elif self.referring_contact_id and not self.referring_body_id:
+            errors["referring_contact"] = _("A contact belongs to a referring body: choose the body too.")
         if self.status == self.Status.CLOSED and not self.outcome:
             errors["outcome"] = _("The outcome of identification is required to close a referral.")
         if errors:

@@ -97,7 +97,7 @@ def referral_intake(
             by=by,
             possible_duplicate=possible_duplicate,
         )
-    if referral.possible_duplicate:
+    if referral.possible_duplicate and not may_attach(by):  # a coordinator recording it has decided already
         _ask_coordinators_to_review(referral)
     return referral
 

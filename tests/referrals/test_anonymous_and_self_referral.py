@@ -114,3 +114,51 @@ def test_a_self_referral_can_be_completed_and_a_report_started(op_client, operat
     referral = factories.ReferralFactory(referring_body=None, assigned_to=[operator])
     assert op_client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 200
     assert op_client.get(reverse("reports:new", args=[referral.pk])).status_code == 200
+
+
+def test_completing_a_referral_may_make_it_a_self_referral(op_client, operator):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    data = {
+        "referring_body": "",
+        "channel": Referral.Channel.NUMERO_VERDE,
+        "received_at": timezone.localtime(referral.received_at).strftime("%Y-%m-%dT%H:%M"),
+        "urgency": Referral.Urgency.ROUTINE,
+        "reason": "Chiamata passata dal Numero Verde.",
+    }
+    response = op_client.post(reverse("referrals:edit", args=[referral.pk]), data)
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.referring_body is None
+
+
+def test_a_contact_without_its_body_is_refused_on_edit(op_client, operator):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    contact = factories.PartnerContactFactory(body=referral.referring_body)
+    data = {
+        "referring_body": "",
+        "referring_contact": contact.pk,
+        "channel": Referral.Channel.PHONE,
+        "received_at": timezone.localtime(referral.received_at).strftime("%Y-%m-%dT%H:%M"),
+        "urgency": Referral.Urgency.ROUTINE,
+        "reason": "x",
+    }
+    response = op_client.post(reverse("referrals:edit", args=[referral.pk]), data)
+    assert response.status_code == 200
+    assert "referring_contact" in response.context["form"].errors
+    referral.refresh_from_db()
+    assert referral.referring_body is not None
+
+
+def test_self_referrals_are_named_so_in_the_statistics(db):
+    import datetime
+
+    from stats import periods
+    from stats import selectors as stats
+
+    received = timezone.make_aware(datetime.datetime(2025, 3, 1, 10, 0))
+    factories.ReferralFactory(referring_body=None, received_at=received)
+    factories.ReferralFactory(referring_body=factories.PartnerBodyFactory(kind="cas"), received_at=received)
+    raw = stats.collect(periods.whole_year(2025))
+    (breakdown,) = [b for s in raw["sections"] for b in s["breakdowns"] if b["key"] == "referring_body_kind"]
+    labels = {r["key"]: r["label"] for r in breakdown["rows"]}
+    assert labels[""] == "autosegnalazione o Numero Verde"

@@ -219,3 +219,8 @@ def test_the_attach_page_reads_a_fixed_number_of_queries(coord_client, flagged, 
     with django_assert_max_num_queries(16):
         response = coord_client.get(reverse("referrals:attach", args=[flagged.pk]))
     assert len(response.context["matches"].visible) == 6
+
+
+def test_a_coordinator_who_decides_herself_is_not_asked_to_review(coord_client, known, body):
+    assert coord_client.post(URL, _data(body, confirm_new_person="on")).status_code == 302
+    assert not Notification.objects.filter(kind=Notification.Kind.POSSIBLE_MATCH).exists()
