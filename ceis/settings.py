@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "ceis.submissions",
     # Closures by operators that wait for a coordinator's approval: ceis/approvals.
     "ceis.approvals",
+    # The referral portal of the partner bodies (role ``ente``).
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -375,6 +377,8 @@ MIDDLEWARE[_AUTH_INDEX + 1 : _AUTH_INDEX + 1] = [
     "ceis.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ceis.accounts.middleware.RequireTwoFactorMiddleware",
+    # Partner and network accounts: their own pages only, 404 elsewhere (the admin included).
+    "ceis.accounts.middleware.ConfinedRolesMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password step and the code step

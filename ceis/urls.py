@@ -29,5 +29,6 @@ urlpatterns = [
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
     path("approvals/", include("ceis.approvals.urls")),
+    path("portal/", include("portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

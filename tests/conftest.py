@@ -152,6 +152,17 @@ def admin_user(db):
     return factories.AdminFactory(username="admin_role")
 
 
+@pytest.fixture
+def partner(db):
+    """A CAS worker's portal account (role ``ente``)."""
+    return factories.PartnerUserFactory(username="cas_worker")
+
+
+@pytest.fixture
+def network_user(db):
+    return factories.NetworkFactory(username="rete_lucca")
+
+
 def _client_for(client_class, user):
     c = client_class()
     c.force_login(user)
@@ -194,6 +205,20 @@ def closure_approval_off(db):
     from ceis.service.services import service_settings_update
 
     service_settings_update(by=None, closure_approval=False)
+
+
+@pytest.fixture
+def partner_client(partner):
+    from django.test import Client
+
+    return _client_for(Client, partner)
+
+
+@pytest.fixture
+def network_client(network_user):
+    from django.test import Client
+
+    return _client_for(Client, network_user)
 
 
 @pytest.fixture
