@@ -58,6 +58,7 @@ PROTECTED = {
 READS = "reads only (GET), or a POST that only reads (a search)"
 EDITS = "changes a record in place: sent twice, the second finds it already as the first left it"
 STATES = "a change of state the service refuses or ignores when repeated (already closed, assigned, read, ...)"
+OWN_KEY = "carries its own one-use key (Referral.submission, unique), which the API's submissions share"
 SIGN_IN = "sign-in, password and two-factor pages, guarded by their own one-time codes and by axes"
 NOT_PROTECTED = {
     **dict.fromkeys(
@@ -66,6 +67,8 @@ NOT_PROTECTED = {
             "healthz",
             "referrals:mine",
             "approvals:list",
+            "portal:home",
+            "portal:receipt",
             "referrals:person_merge",
             "approvals:detail",
             "referrals:all",
@@ -211,6 +214,7 @@ NOT_PROTECTED = {
         ],
         SIGN_IN,
     ),
+    "portal:submit": OWN_KEY,
 }
 
 
