@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "documents",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
+    # One-time submission tokens: a creating form saves once, however often it is sent (ceis/submissions).
+    "ceis.submissions",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "ceis.notifications.context_processors.unread_notifications",
             ],
             "libraries": {"ceis_tags": "ceis.templatetags.ceis_tags"},
+            "builtins": ["ceis.submissions.templatetags.submissions"],  # {% submission_token %} everywhere
         },
     },
 ]
@@ -252,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Statistics snapshots: re-count what changes marked stale (so the next view is quick), and every
     # snapshot once a day (stats/snapshots.py).
+    "purge-expired-submissions": {
+        "task": "ceis.submissions.tasks.purge_expired_submissions",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "refresh-statistics": {
         "task": "caseload.tasks.refresh_statistics",
         "schedule": 600.0,

@@ -14,6 +14,7 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
+from ceis.submissions.decorators import submitted_once
 
 from . import selectors, services
 from .forms import SessionFilter, SessionForm, attendance_formset, follow_up_formset
@@ -114,6 +115,7 @@ def _form_page(request, *, session: GroupSession):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def hold(request, pk: int):
     """Mark a planned session held, recording its attendance; not before it has taken place."""
     session = selectors.session_for_page(request.user, pk, action="change")
@@ -157,6 +159,7 @@ def cancel(request, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def new(request):
     if not request.user.has_perm("groups.add_groupsession"):
         raise Http404
@@ -165,6 +168,7 @@ def new(request):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def edit(request, pk: int):
     return _form_page(request, session=selectors.session_for_page(request.user, pk, action="change"))
 
@@ -201,6 +205,7 @@ def detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def follow_ups(request, pk: int):
     """Participants who asked for an individual interview: each request becomes a referral, all at once."""
     session = selectors.session_for_page(request.user, pk, action="change")

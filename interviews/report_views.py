@@ -20,6 +20,7 @@ from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
 from ceis.pdf import letterhead_context
+from ceis.submissions.decorators import submitted_once
 
 from . import reports
 from .report_forms import ReportForm, SentForm
@@ -29,6 +30,7 @@ CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def create(request, referral_pk: int):
     referral = reports.referral_for_report(request.user, referral_pk, action="change")
     form = ReportForm(request.POST or None, instance=reports.report_new(referral=referral))
@@ -118,6 +120,7 @@ def _sent_form(report, data=None) -> SentForm:
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def sent(request, pk: int):
     report = reports.report_get(request.user, pk, action="change")
     form = _sent_form(report, request.POST or None)

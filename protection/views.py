@@ -19,6 +19,7 @@ from ceis.accounts.decorators import permissions_or_404, role_required
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.submissions.decorators import submitted_once
 from referrals.models import Referral
 
 from . import selectors, services
@@ -85,6 +86,7 @@ def all_pathways(request):
 @role_required(*CASE_ROLES)
 @permissions_or_404("protection.add_protectionpathway")
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def open_from_referral(request, referral_pk: int):
     referral = access.get_visible(
         Referral.objects.select_related("person"), request.user, action="change", pk=referral_pk
@@ -123,6 +125,7 @@ def open_from_referral(request, referral_pk: int):
 @role_required(*CASE_ROLES)
 @permissions_or_404("protection.add_protectionpathway")
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def open_transfer(request):
     form = OpenTransferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

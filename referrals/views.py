@@ -18,6 +18,7 @@ from ceis.accounts.decorators import role_required
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.submissions.decorators import submitted_once
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -76,6 +77,7 @@ def search(request):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def intake(request):
     if not request.user.has_perm("referrals.add_referral"):
         raise Http404

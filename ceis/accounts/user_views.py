@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ceis.submissions.decorators import submitted_once
+
 from . import lockout, roles, selectors, services
 from .decorators import role_required
 from .forms import ROLE_CHOICES, UserFilterForm, UserForm
@@ -43,6 +45,7 @@ def _save(request, form, user=None):
 
 @admins_only
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def user_create(request):
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
