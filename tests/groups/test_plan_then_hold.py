@@ -343,3 +343,17 @@ def test_sessions_recorded_before_the_status_existed_become_held(operator):
     migration.existing_were_held(apps, None)
     session.refresh_from_db()
     assert session.status == GroupSession.Status.HELD
+
+
+@pytest.mark.real_submission_tokens
+def test_holding_sent_twice_holds_once(op_client, operator):
+    """The hold form carries a one-time submission token: sent twice, one set of rows, "Già registrato"."""
+    from tests.submissions.test_second_post_of_a_form import twice
+
+    operator.language = "it"
+    operator.save(update_fields=["language"])
+    session = _planned(operator, delta=-datetime.timedelta(hours=1))
+    url = reverse("groups:hold", args=[session.pk])
+    held = GroupSession.objects.filter(status=GroupSession.Status.HELD).count
+    twice(op_client, url, url, _hold_data([("NG", "female", 9)]), held)
+    assert list(AttendanceRow.objects.values_list("nationality", "count")) == [("NG", 9)]
