@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "ceis.consent",
     # One-time submission tokens: a creating form saves once, however often it is sent (ceis/submissions).
     "ceis.submissions",
+    # Closures by operators that wait for a coordinator's approval: ceis/approvals.
+    "ceis.approvals",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ceis.notifications.context_processors.unread_notifications",
+                "ceis.approvals.context_processors.pending_closures",
             ],
             "libraries": {"ceis_tags": "ceis.templatetags.ceis_tags"},
             "builtins": ["ceis.submissions.templatetags.submissions"],  # {% submission_token %} everywhere

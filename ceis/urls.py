@@ -28,5 +28,6 @@ urlpatterns = [
     path("service/", include("ceis.service.urls")),
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
+    path("approvals/", include("ceis.approvals.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

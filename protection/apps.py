@@ -9,6 +9,15 @@ class ProtectionConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from ceis.approvals.services import register_closure
+
+        from . import services
+
+        # An operator's closure may wait for a coordinator (ceis.approvals): this is how it is checked and done.
+        register_closure(
+            "protection.ProtectionPathway", check=services.pathway_close_check, close=services.pathway_close_approved
+        )
+
         from . import models as m
 
         # Encrypted fields (the secret address, the diary, ...) never reach an audit diff.

@@ -169,6 +169,16 @@ class PlanGoal(_Child):
     agreed = models.BooleanField(_("agreed with her"), default=True)
     target_date = models.DateField(_("target date"), null=True, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    # A coordinator's approval of the goal as written (cleared when the goal is edited afterwards).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by the coordinator"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan goal")

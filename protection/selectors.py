@@ -137,8 +137,15 @@ def _goal_and_review_items(pathway) -> list[TimelineItem]:
     items, goals = [], {}
     rows = (
         PlanGoal.objects.filter(pathway=pathway)
-        .values("pk", "area", "goal", "agreed", "target_date", "status", "created_at")
-        .annotate(review_pk=F("reviews__pk"), reviewed_on=F("reviews__reviewed_on"), review_note=F("reviews__note"))
+        .values("pk", "area", "goal", "agreed", "target_date", "status", "created_at", "approved_at")
+        .annotate(
+            review_pk=F("reviews__pk"),
+            reviewed_on=F("reviews__reviewed_on"),
+            review_note=F("reviews__note"),
+            approver_first=F("approved_by__first_name"),
+            approver_last=F("approved_by__last_name"),
+            approver_username=F("approved_by__username"),
+        )
         .order_by("pk", "review_pk")
     )
     for row in rows:
@@ -161,6 +168,12 @@ def _goal_and_review_items(pathway) -> list[TimelineItem]:
                 parts.append(_("not agreed with her"))
             if goal.is_overdue:
                 parts.append(_("past its target date"))
+            if row["approved_at"] is not None:
+                approver = f"{row['approver_first']} {row['approver_last']}".strip() or row["approver_username"]
+                parts.append(
+                    _("approved by the coordinator %(name)s on %(date)s")
+                    % {"name": approver, "date": _d(timezone.localdate(row["approved_at"]))}
+                )
             items.append(
                 TimelineItem(
                     timezone.localdate(goal.created_at),
@@ -170,6 +183,7 @@ def _goal_and_review_items(pathway) -> list[TimelineItem]:
                     "goal",
                     goal.pk,
                     rank=1,
+                    approved=row["approved_at"] is not None,
                 )
             )
         if row["review_pk"] is not None:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from ceis import access
 from ceis.audit.services import acting_as
 from ceis.consent.models import Disclosure
-from ceis.consent.selectors import purpose_for
-from ceis.consent.services import share_guard
+from ceis.consent.selectors import may_share, purpose_for
+from ceis.consent.services import SharingRefused, share_guard
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from ceis.partners.models import PartnerBody
@@ -207,6 +207,32 @@ def pathway_close(
     (``ceis.consent.services.share_guard``): without her consent or a legal basis nothing is saved.
     """
     pathway = ProtectionPathway.objects.select_for_update().get(pk=pathway.pk)
+    _check_closure(pathway, ended_on=ended_on, closure_reason=closure_reason, receiving_body=receiving_body)
+    if closure_reason == ProtectionPathway.ClosureReason.TRANSFERRED:
+        share_guard(
+            person=pathway.person,
+            purpose=purpose_for(receiving_body),
+            recipient=receiving_body,
+            action=Disclosure.Action.PATHWAY_CLOSED,
+            target=pathway,
+            by=by,
+            shared_on=ended_on,
+        )
+    pathway.ended_on = ended_on
+    pathway.closure_reason = closure_reason
+    with acting_as(by):
+        pathway.full_clean()
+        pathway.save(update_fields=["ended_on", "closure_reason", "updated_at"])
+    return pathway
+
+
+def _check_closure(
+    pathway: ProtectionPathway,
+    *,
+    ended_on: datetime.date | None,
+    closure_reason: str,
+    receiving_body: PartnerBody | None,
+) -> None:
     if not pathway.is_open:
         raise ValidationError(PATHWAY_CLOSED)
     errors: dict[str, list] = {}
@@ -226,22 +252,39 @@ def pathway_close(
         errors["receiving_body"] = [RECEIVING_BODY_REQUIRED]
     if errors:
         raise ValidationError(errors)
-    if closure_reason == ProtectionPathway.ClosureReason.TRANSFERRED:
-        share_guard(
-            person=pathway.person,
-            purpose=purpose_for(receiving_body),
-            recipient=receiving_body,
-            action=Disclosure.Action.PATHWAY_CLOSED,
-            target=pathway,
-            by=by,
-            shared_on=ended_on,
-        )
-    pathway.ended_on = ended_on
-    pathway.closure_reason = closure_reason
-    with acting_as(by):
-        pathway.full_clean()
-        pathway.save(update_fields=["ended_on", "closure_reason", "updated_at"])
-    return pathway
+
+
+def pathway_close_check(
+    pathway: ProtectionPathway,
+    *,
+    outcome: str,
+    ended_on: datetime.date | None,
+    receiving_body: PartnerBody | None = None,
+    **_entered,
+) -> None:
+    """What ``pathway_close`` would refuse, checked without saving anything: for a closure request
+    (``ceis.approvals``), so that the operator learns now of a wrong date or a missing consent."""
+    fresh = ProtectionPathway.objects.select_related("person").get(pk=pathway.pk)
+    _check_closure(fresh, ended_on=ended_on, closure_reason=outcome, receiving_body=receiving_body)
+    if outcome == ProtectionPathway.ClosureReason.TRANSFERRED:
+        purpose = purpose_for(receiving_body)
+        if may_share(fresh.person, purpose, receiving_body) is None:
+            raise SharingRefused(person=fresh.person, purpose=purpose, recipient=receiving_body)
+
+
+def pathway_close_approved(
+    pathway: ProtectionPathway,
+    *,
+    outcome: str,
+    ended_on: datetime.date | None,
+    receiving_body: PartnerBody | None = None,
+    by,
+    **_entered,
+) -> ProtectionPathway:
+    """A closure request approved (``ceis.approvals``): the closure with what the operator entered."""
+    return pathway_close(
+        pathway=pathway, ended_on=ended_on, closure_reason=outcome, receiving_body=receiving_body, by=by
+    )
 
 
 @transaction.atomic

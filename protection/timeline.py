@@ -22,6 +22,8 @@ class TimelineItem:
     rank: int = 0
     edit_url: str = ""  # set by the view for users who may change the pathway
     review_url: str = ""  # for a plan goal: add a dated review
+    approved: bool = False  # for a plan goal: approved by a coordinator
+    approve_url: str = ""  # for a plan goal not yet approved, set by the view for coordinators
 
     @property
     def sort_key(self):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import permissions_or_404, role_required
+from ceis.approvals import services as approvals
+from ceis.approvals.selectors import pending_redirect
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
@@ -166,8 +168,13 @@ def detail(request, pk: int):
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(ProtectionPathway, user, action="change").filter(pk=OuterRef("pk"))
     # What is due (a permit expiring within 60 days) comes with the record too: subqueries, no extra query.
-    qs = selectors.with_due(ProtectionPathway.objects.select_related("person", "referral", "transferred_from"))
-    pathway = access.get_visible(qs.annotate(user_can_change=Exists(may_change)), user, pk=pk)
+    qs = selectors.with_due(
+        ProtectionPathway.objects.select_related("person", "referral", "transferred_from")
+    ).annotate(
+        user_can_change=Exists(may_change),
+        pending_closure=Subquery(approvals.pending_requests(ProtectionPathway).values("pk")[:1]),
+    )
+    pathway = access.get_visible(qs, user, pk=pk)
     record_viewed(pathway)
     can_change = pathway.user_can_change
     assignees = access.assignees([pathway]).get(pathway.pk, [])
@@ -180,6 +187,8 @@ def detail(request, pk: int):
                 item.edit_url = _part_url("edit", pathway_pk=pathway.pk, part=item.part, pk=item.pk)
             if item.part == "goal":
                 item.review_url = _part_url("review", pathway_pk=pathway.pk, goal_pk=item.pk)
+            if item.kind == "goal" and not item.approved and user.is_coordinator:
+                item.approve_url = _part_url("approve_goal", pathway_pk=pathway.pk, goal_pk=item.pk)
     add_links = []
     if can_change and pathway.is_open:
         for part, label in (
@@ -217,6 +226,7 @@ def detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def change_phase(request, pk: int):
     pathway = _pathway(request, pk, action="change")
     if not pathway.is_open:
@@ -248,19 +258,42 @@ def close(request, pk: int):
     if not pathway.is_open:
         messages.info(request, services.PATHWAY_CLOSED)
         return redirect("protection:detail", pathway.pk)
+    pending = approvals.pending_for(pathway)
+    if pending is not None:  # decided on the request's page (coordinators), or awaited (operators)
+        messages.info(request, approvals.ALREADY_REQUESTED)
+        return redirect(*pending_redirect(request.user, pending, "protection:detail", pathway.pk))
+    approval = approvals.needs_approval(request.user)
     form = CloseForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.pathway_close(pathway=pathway, **form.cleaned_data, by=request.user)
+            if approval:
+                approvals.closure_request(
+                    record=pathway,
+                    outcome=data["closure_reason"],
+                    ended_on=data["ended_on"],
+                    receiving_body=data.get("receiving_body"),
+                    by=request.user,
+                )
+            else:
+                services.pathway_close(pathway=pathway, **data, by=request.user)
         except SharingRefused as exc:
             refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Pathway %(code)s closed.") % {"code": pathway.person.case_code})
+            code = {"code": pathway.person.case_code}
+            if approval:
+                messages.success(request, _("Closure of %(code)s requested: a coordinator will approve it.") % code)
+            else:
+                messages.success(request, _("Pathway %(code)s closed.") % code)
             return redirect("protection:detail", pathway.pk)
-    return render(request, "protection/pathway_close.html", {"form": form, "pathway": pathway, "refusal": refusal})
+    return render(
+        request,
+        "protection/pathway_close.html",
+        {"form": form, "pathway": pathway, "refusal": refusal, "approval": approval},
+    )
 
 
 @role_required(roles.COORDINATOR)

@@ -9,6 +9,15 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from ceis.approvals.services import register_closure
+
+        from . import services
+
+        # An operator's closure may wait for a coordinator (ceis.approvals): this is how it is checked and done.
+        register_closure(
+            "referrals.Referral", check=services.referral_close_check, close=services.referral_close_approved
+        )
+
         from .models import Person, Referral
 
         # Encrypted fields never reach an audit diff, not even as ciphertext.

@@ -352,3 +352,44 @@ class CloseForm(forms.Form):
         if data.get("outcome") in REFERS_ON and not data.get("receiving_body"):
             self.add_error("receiving_body", RECEIVING_BODY_REQUIRED)
         return data
+
+
+class MergeStartForm(forms.Form):
+    """The other record of the same person, named by its case code (a code, never a name, in the request)."""
+
+    case_code = forms.CharField(
+        label=_("Case code of the other record"),
+        max_length=20,
+        help_text=_("For example LU-2026-0042. The next page shows both records before anything changes."),
+    )
+
+    def __init__(self, *args, person: Person, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person, self.user = person, user
+        self.helper = _helper()
+
+    def clean_case_code(self):
+        from ceis import access
+
+        code = self.cleaned_data["case_code"].strip().upper()
+        other = access.visible(Person, self.user, action="change").filter(case_code=code).first()
+        if other is None:
+            raise forms.ValidationError(_("No record you may change has this case code."))
+        if other.pk == self.person.pk:
+            raise forms.ValidationError(_("This is the record you are on: give the case code of the other one."))
+        self.other = other
+        return code
+
+
+class MergeConfirmForm(forms.Form):
+    survivor = forms.TypedChoiceField(label=_("Case code to keep"), coerce=int, widget=forms.RadioSelect, choices=[])
+    confirm = forms.BooleanField(
+        label=_("I have checked that both records are the same person."),
+        error_messages={"required": _("Tick the box to confirm that both records are the same person.")},
+    )
+
+    def __init__(self, *args, people: tuple[Person, Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [(p.pk, p.case_code) for p in people]
+        self.fields["survivor"].initial = people[0].pk
+        self.helper = _helper()

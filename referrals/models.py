@@ -152,6 +152,17 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
+    # Set when a coordinator merged this record into another (``referrals.merge``): the row stays as the
+    # alias of its case code (old links lead to the survivor), holding nothing beneath it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aliases_merged",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -219,6 +230,37 @@ class Person(models.Model):
         """Keyed hashes of the full name and of each alias (aliases are separated by , ; or /)."""
         names = [f"{self.first_name} {self.last_name}", *re.split(r"[,;/]", self.aliases or "")]
         return {name_search_key(n) for n in names if normalise_name(n)}
+
+
+class PersonMerge(models.Model):
+    """A coordinator merged ``absorbed`` into ``survivor``: what moved (ids by relation), to undo it exactly."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("kept"))
+    absorbed = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_absorbed", verbose_name=_("merged")
+    )
+    at = models.DateTimeField(_("merged at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    # {"app_label.Model.field": [ids]}: the rows re-pointed from the absorbed person to the survivor.
+    moved = models.JSONField(default=dict, editable=False)
+    # {"app_label.Model": id}: flags (restriction, legal hold) created on the survivor to carry the absorbed's over.
+    carried = models.JSONField(default=dict, editable=False)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("merge of two records")
+        verbose_name_plural = _("merges of two records")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"merge #{self.pk}"
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(ids) for ids in self.moved.values())
 
 
 def name_search_key(name: str) -> str:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from ceis import access
 from ceis.audit.services import acting_as, batched_log_entries
 from ceis.consent.models import Disclosure
-from ceis.consent.selectors import purpose_for
-from ceis.consent.services import share_guard
+from ceis.consent.selectors import may_share, purpose_for
+from ceis.consent.services import SharingRefused, share_guard
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from ceis.partners.models import PartnerBody
@@ -178,6 +178,34 @@ RECEIVING_BODY_REQUIRED = _("Give the body the person is referred or transferred
 REFERS_ON = (Referral.Outcome.TRANSFERRED, Referral.Outcome.NOT_TRAFFICKING)
 
 
+def _check_outcome(outcome: str, receiving_body: PartnerBody | None) -> None:
+    if outcome not in Referral.Outcome.values:
+        raise ValidationError({"outcome": OUTCOME_REQUIRED})
+    if outcome in REFERS_ON and receiving_body is None:
+        raise ValidationError({"receiving_body": RECEIVING_BODY_REQUIRED})
+
+
+def referral_close_check(
+    referral: Referral, *, outcome: str, receiving_body: PartnerBody | None = None, **_entered
+) -> None:
+    """What ``referral_close`` would refuse, checked without saving anything: for a closure request
+    (``ceis.approvals``), so that the operator learns now of a missing outcome or consent."""
+    _check_outcome(outcome, receiving_body)
+    if not Referral.objects.filter(pk=referral.pk).exclude(status=Referral.Status.CLOSED).exists():
+        raise ValidationError(ALREADY_CLOSED)
+    if outcome in REFERS_ON:
+        purpose = purpose_for(receiving_body)
+        if may_share(referral.person, purpose, receiving_body) is None:
+            raise SharingRefused(person=referral.person, purpose=purpose, recipient=receiving_body)
+
+
+def referral_close_approved(
+    referral: Referral, *, outcome: str, receiving_body: PartnerBody | None = None, note: str = "", by, **_entered
+) -> Referral:
+    """A closure request approved (``ceis.approvals``): the closure with what the operator entered."""
+    return referral_close(referral=referral, outcome=outcome, closure_note=note, receiving_body=receiving_body, by=by)
+
+
 @transaction.atomic
 def referral_close(
     *, referral: Referral, outcome: str, closure_note: str = "", receiving_body: PartnerBody | None = None, by
@@ -188,10 +216,7 @@ def referral_close(
     the person on (``REFERS_ON``) names the receiving body and passes the consent gate
     (``ceis.consent.services.share_guard``): without her consent or a legal basis nothing is saved.
     """
-    if outcome not in Referral.Outcome.values:
-        raise ValidationError({"outcome": OUTCOME_REQUIRED})
-    if outcome in REFERS_ON and receiving_body is None:
-        raise ValidationError({"receiving_body": RECEIVING_BODY_REQUIRED})
+    _check_outcome(outcome, receiving_body)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if not locked.is_open:
         raise ValidationError(ALREADY_CLOSED)

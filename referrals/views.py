@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,15 +15,27 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.approvals import services as approvals
+from ceis.approvals.selectors import pending_redirect
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
 from ceis.submissions.decorators import submitted_once
 
+from . import merge as merging
 from . import selectors, services
 from .filters import ReferralFilter
-from .forms import AssignForm, CloseForm, IntakeForm, NameSearchForm, PersonForm, ReferralForm
-from .models import Person, Referral
+from .forms import (
+    AssignForm,
+    CloseForm,
+    IntakeForm,
+    MergeConfirmForm,
+    MergeStartForm,
+    NameSearchForm,
+    PersonForm,
+    ReferralForm,
+)
+from .models import Person, PersonMerge, Referral
 
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
 
@@ -102,8 +114,11 @@ def intake(request):
 def detail(request, pk: int):
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(Referral, request.user, action="change").filter(pk=OuterRef("pk"))
-    qs = Referral.objects.select_related("person", "referring_body", "referring_contact")
-    referral = access.get_visible(qs.annotate(user_can_change=Exists(may_change)), request.user, pk=pk)
+    qs = Referral.objects.select_related("person", "referring_body", "referring_contact").annotate(
+        user_can_change=Exists(may_change),
+        pending_closure=Subquery(approvals.pending_requests(Referral).values("pk")[:1]),
+    )
+    referral = access.get_visible(qs, request.user, pk=pk)
     record_viewed(referral)
     is_coordinator = request.user.is_coordinator or request.user.is_superuser
     return render(
@@ -142,20 +157,43 @@ def close(request, pk: int):
     if not referral.is_open:
         messages.info(request, services.ALREADY_CLOSED)
         return redirect("referrals:detail", referral.pk)
+    pending = approvals.pending_for(referral)
+    if pending is not None:  # decided on the request's page (coordinators), or awaited (operators)
+        messages.info(request, approvals.ALREADY_REQUESTED)
+        return redirect(*pending_redirect(request.user, pending, "referrals:detail", referral.pk))
+    approval = approvals.needs_approval(request.user)
     form = CloseForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.referral_close(referral=referral, **form.cleaned_data, by=request.user)
+            if approval:
+                approvals.closure_request(
+                    record=referral,
+                    outcome=data["outcome"],
+                    receiving_body=data.get("receiving_body"),
+                    note=data["closure_note"],
+                    by=request.user,
+                )
+            else:
+                services.referral_close(referral=referral, **data, by=request.user)
         except SharingRefused as exc:
             refusal = exc  # shown on the form, with the way to record her consent or a legal basis
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", referral.pk)
         else:
-            messages.success(request, _("Referral %(code)s closed.") % {"code": referral.person.case_code})
+            code = {"code": referral.person.case_code}
+            if approval:
+                messages.success(request, _("Closure of %(code)s requested: a coordinator will approve it.") % code)
+            else:
+                messages.success(request, _("Referral %(code)s closed.") % code)
             return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/close.html", {"form": form, "referral": referral, "refusal": refusal})
+    return render(
+        request,
+        "referrals/close.html",
+        {"form": form, "referral": referral, "refusal": refusal, "approval": approval},
+    )
 
 
 @role_required(roles.COORDINATOR)
@@ -194,27 +232,144 @@ def unassign(request, pk: int, user_pk: int):
     return render(request, "referrals/unassign_confirm.html", {"referral": referral, "operator": operator})
 
 
+def _alias_or_404(request, pk: int, view_name: str):
+    """The link of a record merged into another leads to the record kept, if the reader may see it; else 404."""
+    survivor = Person.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True).first()
+    if survivor is None:
+        raise Http404
+    return redirect(view_name, access.get_visible(Person, request.user, pk=survivor).pk)
+
+
 @role_required(*CASE_ROLES)
 def person_detail(request, pk: int):
-    person = access.get_visible(Person.objects.select_related("reception_centre"), request.user, pk=pk)
+    try:
+        person = access.get_visible(Person.objects.select_related("reception_centre"), request.user, pk=pk)
+    except Http404:
+        return _alias_or_404(request, pk, "referrals:person")
     record_viewed(person)
     referrals = list(selectors.referrals_of_person(person, request.user))
+    is_coordinator = request.user.is_coordinator or request.user.is_superuser
     return render(
         request,
         "referrals/person_detail.html",
         {
             "person": person,
             "referrals": referrals,
+            # the codes of records merged into hers: for coordinators only (to an operator, they would tell of
+            # another record of the person's, whose referrals she may not see)
+            "merged_codes": selectors.merged_codes(person) if is_coordinator else [],
+            "undoable_merges": merging.undoable_merges(person) if is_coordinator else [],
+            "can_merge": is_coordinator,
             "can_change": access.visible(Person, request.user, action="change").filter(pk=person.pk).exists(),
             "readers": record_readers(person) if request.user.is_coordinator else None,
         },
     )
 
 
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk: int):
+    """A coordinator names the other record of the same person; the next page shows both before anything moves."""
+    person = access.get_visible(Person, request.user, action="change", pk=pk)
+    form = MergeStartForm(request.POST or None, person=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return redirect("referrals:person_merge_confirm", person.pk, form.other.pk)
+    return render(request, "referrals/person_merge.html", {"form": form, "person": person})
+
+
+def _already_merged(request, pk: int, other_pk: int):
+    """A second submission of the same merge: the answer is the first one's (the record kept)."""
+    done = (
+        PersonMerge.objects.filter(
+            undone_at__isnull=True, survivor_id__in=[pk, other_pk], absorbed_id__in=[pk, other_pk]
+        )
+        .order_by("-at")
+        .first()
+    )
+    if done is None:
+        raise Http404
+    survivor = access.get_visible(Person, request.user, action="change", pk=done.survivor_id)
+    messages.info(request, _("These records have already been merged into %(code)s.") % {"code": survivor.case_code})
+    return redirect("referrals:person", survivor.pk)
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_merge_confirm(request, pk: int, other_pk: int):
+    """Both records side by side (what each holds, her restriction or legal hold) and the case code to keep."""
+    people = {p.pk: p for p in access.visible(Person, request.user, action="change").filter(pk__in=[pk, other_pk])}
+    if pk == other_pk or len(people) != 2:
+        return _already_merged(request, pk, other_pk)
+    person, other = people[pk], people[other_pk]
+    form = MergeConfirmForm(request.POST or None, people=(person, other))
+    if request.method == "POST" and form.is_valid():
+        survivor = people[form.cleaned_data["survivor"]]
+        absorbed = other if survivor is person else person
+        try:
+            merging.merge_people(survivor=survivor, absorbed=absorbed, by=request.user)
+        except merging.MergeRefused as exc:
+            if Person.objects.filter(pk__in=[pk, other_pk], merged_into__in=[pk, other_pk]).exists():
+                return _already_merged(request, pk, other_pk)  # the same form, sent twice at once
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(absorbed)s merged into %(survivor)s. You can undo this today from this page.")
+                % {"absorbed": absorbed.case_code, "survivor": survivor.case_code},
+            )
+            return redirect("referrals:person", survivor.pk)
+    record_viewed(person)
+    record_viewed(other)
+    sides = [merging.side(person), merging.side(other)]
+    return render(
+        request,
+        "referrals/person_merge_confirm.html",
+        {"form": form, "person": person, "other": other, "sides": sides, "flags": any(s.flags for s in sides)},
+    )
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def merge_undo(request, pk: int):
+    """Undo a merge made today: exactly what moved goes back, and both case codes are records again."""
+    merge = _visible_merge(request, pk)
+    refusal = merging.undo_refusal(merge)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("referrals:person", merge.survivor_id)
+    if request.method == "POST":
+        try:
+            merging.merge_undo(merge=merge, by=request.user)
+        except merging.MergeRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:person", merge.survivor_id)
+        messages.success(
+            request,
+            _("The merge is undone: %(absorbed)s and %(survivor)s are separate records again.")
+            % {"absorbed": merge.absorbed.case_code, "survivor": merge.survivor.case_code},
+        )
+        return redirect("referrals:person", merge.absorbed_id)
+    return render(request, "referrals/merge_undo.html", {"merge": merge})
+
+
+def _visible_merge(request, pk: int) -> PersonMerge:
+    """A merge is reached through the record kept (or the one it has since been merged into), as the user sees it."""
+    kept = access.visible(Person, request.user, action="change")
+    try:
+        return PersonMerge.objects.select_related("survivor", "absorbed").get(
+            Q(survivor__in=kept) | Q(survivor__merged_into__in=kept), pk=pk
+        )
+    except PersonMerge.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = access.get_visible(Person, request.user, action="change", pk=pk)
+    try:
+        person = access.get_visible(Person, request.user, action="change", pk=pk)
+    except Http404:
+        return _alias_or_404(request, pk, "referrals:person_edit")
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

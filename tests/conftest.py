@@ -187,6 +187,16 @@ def admin_client_role(admin_user):
 
 
 @pytest.fixture
+def closure_approval_off(db):
+    """The service has turned closure approval off (``ServiceSettings.closure_approval``): operators close
+    referrals and pathways directly, as coordinators always do. Tests of the direct closure use it; the
+    approval itself is tested in tests/approvals."""
+    from ceis.service.services import service_settings_update
+
+    service_settings_update(by=None, closure_approval=False)
+
+
+@pytest.fixture
 def referral_a(operator):
     """A referral assigned to operator A only."""
     return factories.ReferralFactory(assigned_to=[operator])

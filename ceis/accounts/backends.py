@@ -15,7 +15,9 @@ from django.apps import apps
 from django.contrib.auth import backends
 from django.db import connection
 
-ROLE, USER_PERM, GROUP_PERM, UNREAD = 0, 1, 2, 3
+from ceis.accounts import roles as role_names
+
+ROLE, USER_PERM, GROUP_PERM, UNREAD, CLOSURES = 0, 1, 2, 3, 4
 
 
 def _sql(user_model) -> str:
@@ -29,6 +31,7 @@ def _sql(user_model) -> str:
     group_perms = q(Group.permissions.through._meta.db_table)
     perm, ct, group = q(Permission._meta.db_table), q(ContentType._meta.db_table), q(Group._meta.db_table)
     notification = q(Notification._meta.db_table)
+    closure = q(apps.get_model("approvals", "ClosureRequest")._meta.db_table)
     return (
         f"SELECT {ROLE} AS kind, g.{q('name')} AS a, '' AS b FROM {group} g "
         f"INNER JOIN {user_groups} ug ON ug.{q('group_id')} = g.{q('id')} WHERE ug.{q('user_id')} = %s "
@@ -41,6 +44,11 @@ def _sql(user_model) -> str:
         f"INNER JOIN {ct} ct ON ct.{q('id')} = p.{q('content_type_id')} WHERE ug.{q('user_id')} = %s "
         f"UNION ALL SELECT {UNREAD}, CAST(COUNT(*) AS VARCHAR(20)), '' FROM {notification} n "
         f"WHERE n.{q('recipient_id')} = %s AND n.{q('read_at')} IS NULL"
+        # Closures waiting for approval, counted for coordinators only (the queue's index answers it).
+        f" UNION ALL SELECT {CLOSURES}, CAST(COUNT(*) AS VARCHAR(20)), '' FROM {closure} c "
+        f"WHERE c.{q('status')} = 'pending' AND EXISTS (SELECT 1 FROM {user_groups} ug "
+        f"INNER JOIN {group} g ON g.{q('id')} = ug.{q('group_id')} "
+        f"WHERE ug.{q('user_id')} = %s AND g.{q('name')} = %s)"
     )
 
 
@@ -51,9 +59,9 @@ def load(user) -> None:
     roles: set[str] = set()
     own: set[str] = set()
     groups: set[str] = set()
-    unread = 0
+    unread = closures = 0
     with connection.cursor() as cursor:
-        cursor.execute(_sql(type(user)), [user.pk] * 4)
+        cursor.execute(_sql(type(user)), [user.pk] * 5 + [role_names.COORDINATOR])
         for kind, a, b in cursor.fetchall():
             if kind == ROLE:
                 roles.add(a)
@@ -61,10 +69,13 @@ def load(user) -> None:
                 own.add(f"{a}.{b}")
             elif kind == GROUP_PERM:
                 groups.add(f"{a}.{b}")
-            else:
+            elif kind == UNREAD:
                 unread = int(a)
+            else:
+                closures = int(a)
     user.__dict__["_role_cache"] = roles
     user.__dict__["_unread_notifications"] = unread
+    user.__dict__["_pending_closures"] = closures
     if not user.is_superuser:  # a superuser holds every permission: Django's backend reads them
         user._user_perm_cache = own
         user._group_perm_cache = groups
@@ -88,5 +99,12 @@ class ModelBackend(backends.ModelBackend):
 
 def forget(user) -> None:
     """Drop what ``load`` read (after a change of role), so that the next check reads it again."""
-    for name in ("_role_cache", "_unread_notifications", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for name in (
+        "_role_cache",
+        "_unread_notifications",
+        "_pending_closures",
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+    ):
         user.__dict__.pop(name, None)

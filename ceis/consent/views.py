@@ -90,6 +90,7 @@ def consent_create(request, person_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def consent_withdraw(request, pk: int):
     consent = access.get_visible(
         Consent.objects.select_related("person", "recipient", "withdrawal"), request.user, action="change", pk=pk

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceis.audit.services import acting_as
@@ -40,8 +41,29 @@ def part_save(*, form, pathway: ProtectionPathway, by) -> models.Model:
         record.pathway = pathway
         if record.pk is None:
             record.created_by = by
+        if isinstance(record, PlanGoal) and record.approved_at and form.has_changed():
+            # The coordinator approved the goal as it was written: a changed goal waits for a new approval.
+            record.approved_by, record.approved_at = None, None
         record.save()
     return record
+
+
+GOAL_APPROVAL_COORDINATORS_ONLY = _("Only a coordinator approves the goals of the plan.")
+
+
+@transaction.atomic
+def goal_approve(*, goal: PlanGoal, by) -> bool:
+    """Mark a plan goal "approved by the coordinator" (who and when). False if it already is."""
+    if not (by.is_superuser or by.is_coordinator):
+        raise PermissionDenied(GOAL_APPROVAL_COORDINATORS_ONLY)
+    goal = PlanGoal.objects.select_for_update().get(pk=goal.pk)
+    if goal.approved_at is not None:
+        return False
+    goal.approved_by = by
+    goal.approved_at = timezone.now()
+    with acting_as(by):
+        goal.save(update_fields=["approved_by", "approved_at", "updated_at"])
+    return True
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ceis import access
 from ceis.accounts import roles
@@ -144,3 +144,16 @@ def review(request, pathway_pk: int, goal_pk: int):
         "protection/parts/review_form.html",
         {"form": form, "pathway": pathway, "goal": goal, "reviews": goal.reviews.all()},
     )
+
+
+@role_required(roles.COORDINATOR)
+@require_POST
+def approve_goal(request, pathway_pk: int, goal_pk: int):
+    """A coordinator marks a goal of the plan "approved by the coordinator"."""
+    pathway = _pathway(request, pathway_pk)
+    goal = access.get_visible(PlanGoal.objects.filter(pathway=pathway), request.user, action="change", pk=goal_pk)
+    if part_services.goal_approve(goal=goal, by=request.user):
+        messages.success(request, _("Goal approved."))
+    else:
+        messages.info(request, _("This goal was already approved."))
+    return redirect("protection:detail", pathway.pk)

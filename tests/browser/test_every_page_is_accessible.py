@@ -119,6 +119,8 @@ CASE_SCREENS = [
     Screen("pathway by transfer", lambda w: "/protection/new/transfer/"),
     Screen("pathway phase", lambda w: f"/protection/{w['pathway'].pk}/phase/"),
     Screen("pathway close", lambda w: f"/protection/{w['pathway'].pk}/close/"),
+    Screen("my closure requests", lambda w: "/approvals/"),
+    Screen("closure request", lambda w: f"/approvals/{w['closure_request'].pk}/"),
     *(Screen(f"new {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/new/") for part in PARTS),
     *(
         Screen(f"edit {part}", lambda w, part=part: f"/protection/parts/{w['pathway'].pk}/{part}/{w[part].pk}/")
@@ -166,12 +168,27 @@ COORDINATOR_SCREENS = [
     Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
     Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
     Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("merge two records", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/"),
+    Screen("merge two records, errors", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/", _submit_empty),
+    Screen(
+        "merge confirmation, a legal hold carried over",
+        lambda w: f"/referrals/people/{w['referral'].person_id}/merge/{w['flagged'].pk}/",
+    ),
+    Screen("person merged today, with its undo", lambda w: f"/referrals/people/{w['merged_person'].pk}/"),
+    Screen("undo a merge", lambda w: f"/referrals/merges/{w['merge'].pk}/undo/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("all group sessions", lambda w: "/groups/all/"),
     Screen("all pathways", lambda w: "/protection/all/"),
     Screen("pathway detail with assignment", lambda w: f"/protection/{w['pathway'].pk}/"),
     Screen("pathway unassign", lambda w: f"/protection/{w['pathway'].pk}/unassign/{w['operator'].pk}/"),
     Screen("caseload dashboard", lambda w: "/caseload/"),
+    Screen("closures to approve", lambda w: "/approvals/"),
+    Screen("closure request to decide", lambda w: f"/approvals/{w['closure_request'].pk}/"),
+    Screen(
+        "closure request, sent back without a note",
+        lambda w: f"/approvals/{w['closure_request'].pk}/",
+        lambda page: page.locator("#send-back").click(),
+    ),
     Screen("all services requested", lambda w: "/protection/services/?overdue=1"),
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
     Screen("statistics", lambda w: "/caseload/statistics/"),
@@ -352,6 +369,14 @@ def _records(operator, coordinator) -> dict:
 
     service = service_request(by=operator, pathway=pathway, body=body, days_ago=9)  # overdue: on the dashboard too
 
+    # A closure an operator asked for (ceis/approvals), waiting for the coordinator.
+    from ceis.approvals.services import closure_request
+
+    requested = factories.ReferralFactory(assigned_to=[operator])
+    closure = closure_request(
+        record=requested, outcome=Referral.Outcome.UNREACHABLE, note="Non risponde da un mese", by=operator
+    )
+
     build_monthly_report()  # a row in the monthly reports, a notification to the coordinator
     for user in (operator, coordinator):
         notification_create(recipient=user, kind=Notification.Kind.ASSIGNED, label=referral.person.case_code)
@@ -383,6 +408,13 @@ def _records(operator, coordinator) -> dict:
         object_id=old.pk,
         person=old.person,
     )
+    from referrals.merge import merge_people
+
+    merge = merge_people(  # two records of the same person, merged today: the undo is offered
+        survivor=factories.ReferralFactory(assigned_to=[operator]).person,
+        absorbed=factories.PathwayFactory(assigned_to=[operator]).person,
+        by=coordinator,
+    )
     inactive = factories.OperatorFactory(username="operatore3", is_active=False)
     inactive.set_unusable_password()
     inactive.save()
@@ -400,6 +432,8 @@ def _records(operator, coordinator) -> dict:
     return {
         "operator": operator,
         "flagged": flagged,
+        "merge": merge,
+        "merged_person": merge.survivor,
         "consent": consent,
         "report_refused": report_refused,
         "case_code": referral.person.case_code,
@@ -418,6 +452,7 @@ def _records(operator, coordinator) -> dict:
         "language": language,
         "pathway": pathway,
         "service": service,
+        "closure_request": closure,
         "indicator": indicators[0],
         "catalogue_version": indicators[0].version,
         **parts,

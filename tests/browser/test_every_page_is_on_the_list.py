@@ -61,6 +61,9 @@ NOT_PAGES = {
     "catalogue:discard": "POST",
     "catalogue:check": "POST",
     "catalogue:verify": "POST",
+    "approvals:approve": "POST",
+    "approvals:send_back": "POST, its errors checked as 'closure request, sent back without a note'",
+    "pathway_parts:approve_goal": "POST",
 }
 
 

@@ -23,7 +23,7 @@ def _indicator(dimension: str, strength: str) -> Indicator:
 
 
 def test_an_interview_with_indicators_leads_to_a_closed_referral_and_its_report(
-    browser: Browser, live_server, log_in, operators
+    browser: Browser, live_server, log_in, operators, closure_approval_off
 ):
     operatore1, _ = operators
     person = factories.PersonFactory(first_name="Grace", last_name="Riservata", birth_year=1996)

@@ -13,7 +13,10 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_an_operator_records_consent_then_refers_the_person_on(browser: Browser, live_server, log_in, operators):
+def test_an_operator_records_consent_then_refers_the_person_on(
+    browser: Browser, live_server, log_in, operators, closure_approval_off
+):
+    """The service has turned closure approval off: she closes herself (approval: test_closure_approval.py)."""
     operatore1, _ = operators
     operatore1.language = "en"
     operatore1.save(update_fields=["language"])

@@ -11,6 +11,10 @@ from ceis.consent.models import Disclosure
 from referrals.models import Referral
 from tests import factories
 
+# The direct closure (as coordinators close, or operators when the service turned approval off): the
+# closure requests that operators send otherwise are tested in tests/approvals.
+pytestmark = pytest.mark.usefixtures("closure_approval_off")
+
 REFERS_ON = [Referral.Outcome.TRANSFERRED, Referral.Outcome.NOT_TRAFFICKING]
 
 

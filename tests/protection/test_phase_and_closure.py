@@ -10,6 +10,10 @@ from django.utils import timezone
 from protection.models import PhaseChange, ProtectionPathway
 from tests import factories
 
+# The direct closure (as coordinators close, or operators when the service turned approval off): the
+# closure requests that operators send otherwise are tested in tests/approvals.
+pytestmark = pytest.mark.usefixtures("closure_approval_off")
+
 
 @pytest.fixture(autouse=True)
 def _english(request):

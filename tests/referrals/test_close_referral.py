@@ -12,6 +12,10 @@ from referrals import services
 from referrals.models import Referral
 from tests import factories
 
+# The direct closure (as coordinators close, or operators when the service turned approval off): the
+# closure requests that operators send otherwise are tested in tests/approvals.
+pytestmark = pytest.mark.usefixtures("closure_approval_off")
+
 NOTE = "Accolta in casa di fuga, debito con la madame"
 
 

@@ -127,6 +127,9 @@ ROUTES: dict[str, Access] = {
     "referrals:unassign": case("referral", coordinator_only=True),
     "referrals:person": case("person"),
     "referrals:person_edit": case("person"),
+    "referrals:person_merge": case("person", coordinator_only=True),
+    "referrals:person_merge_confirm": case("person", coordinator_only=True),
+    "referrals:merge_undo": case("merge", coordinator_only=True),
     # reports to the referring body
     "reports:new": case("report"),
     "reports:edit": case("report"),
@@ -187,6 +190,7 @@ ROUTES: dict[str, Access] = {
     "groups:cancel": case("session"),
     # social-protection pathways
     "pathway_parts:review": case("pathway_part"),
+    "pathway_parts:approve_goal": case("pathway_part", coordinator_only=True),
     "pathway_parts:add": case("pathway_part"),
     "pathway_parts:edit": case("pathway_part"),
     "protection:mine": CASE_ROLES,
@@ -234,6 +238,11 @@ ROUTES: dict[str, Access] = {
     # service settings (letterhead, logo, switches)
     "service:settings": COORDINATOR_OR_ADMIN,
     "service:logo": COORDINATOR_OR_ADMIN,
+    # closure requests (ceis/approvals): an operator's own, decided by coordinators
+    "approvals:list": CASE_ROLES,
+    "approvals:detail": case("closure_request"),
+    "approvals:approve": case("closure_request", coordinator_only=True),
+    "approvals:send_back": case("closure_request", coordinator_only=True),
     # case documents
     "documents:add": case("document_target"),
     "documents:download": case("document"),
@@ -400,12 +409,26 @@ def case_urls(operator, coordinator):
     from tests.protection.services_helpers import request as service_request
 
     service = service_request(by=operator, pathway=pathway)
+    from ceis.approvals.services import closure_request
+
+    requested = closure_request(
+        record=factories.ReferralFactory(assigned_to=[operator]), outcome=Referral.Outcome.UNREACHABLE, by=operator
+    )
+    from referrals.merge import merge_people
+
+    merge = merge_people(
+        survivor=factories.ReferralFactory(assigned_to=[operator]).person,
+        absorbed=factories.ReferralFactory(assigned_to=[operator]).person,
+        by=coordinator,
+    )
     return {
+        "closure_request": {"pk": requested.pk},
+        "merge": {"pk": merge.pk},
         "pathway_service": {"pathway_pk": pathway.pk},
         "referral_service": {"referral_pk": referral.pk},
         "service": {"pk": service.pk},
         "referral": {"pk": referral.pk, "user_pk": operator.pk},
-        "person": {"pk": referral.person_id},
+        "person": {"pk": referral.person_id, "other_pk": factories.ReferralFactory(assigned_to=[operator]).person_id},
         "report": {"pk": report.pk, "referral_pk": referral.pk, "version": _sent(report, operator).version},
         "interview": {"pk": interview.pk, "referral_pk": referral.pk},
         "session": {"pk": session.pk},
@@ -618,21 +641,39 @@ def test_every_referral_route_is_classified():
         "referrals:unassign",
         "referrals:person",
         "referrals:person_edit",
+        "referrals:person_merge",
+        "referrals:person_merge_confirm",
+        "referrals:merge_undo",
     }
+
+
+def _referral_url(route: str, name: str, operator, referral) -> str:
+    """The URL of a referral route on records of ``operator`` (a person's routes: her person; an undo: a merge of
+    two of her people)."""
+    values = {"pk": referral.pk, "user_pk": operator.pk}
+    if name.startswith("referrals:person"):
+        values |= {"pk": referral.person_id, "other_pk": factories.ReferralFactory(assigned_to=[operator]).person_id}
+    if name == "referrals:merge_undo":
+        from referrals.merge import merge_people
+
+        values["pk"] = merge_people(
+            survivor=factories.ReferralFactory(assigned_to=[operator]).person,
+            absorbed=factories.ReferralFactory(assigned_to=[operator]).person,
+            by=factories.CoordinatorFactory(),
+        ).pk
+    return _fill_with(route, values)
 
 
 @pytest.mark.parametrize(("route", "name"), _referral_routes())
 def test_operator_b_gets_404_on_every_url_of_operator_a(op_b_client, operator, referral_a, route, name):
-    pk = referral_a.person.pk if name.startswith("referrals:person") else referral_a.pk
-    url = "/" + re.sub(r"<int:user_pk>", str(operator.pk), re.sub(r"<int:pk>", str(pk), route))
+    url = _referral_url(route, name, operator, referral_a)
     assert op_b_client.get(url).status_code == 404
     assert op_b_client.post(url, {"operator": operator.pk, "reason": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize(("route", "name"), _referral_routes())
 def test_an_admin_cannot_open_any_case_record(admin_client_role, operator, referral_a, route, name):
-    pk = referral_a.person.pk if name.startswith("referrals:person") else referral_a.pk
-    url = "/" + re.sub(r"<int:user_pk>", str(operator.pk), re.sub(r"<int:pk>", str(pk), route))
+    url = _referral_url(route, name, operator, referral_a)
     assert admin_client_role.get(url).status_code == 404
     assert admin_client_role.post(url, {"operator": operator.pk}).status_code == 404
 
@@ -852,7 +893,8 @@ def _pathway_part_routes():
 def test_every_pathway_part_route_is_classified():
     """Each route of the parts beneath a pathway is swept below, for every kind of part."""
     names = {name for _, name in _pathway_part_routes()}
-    assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review"}
+    # A goal's approval is a coordinator's (swept with the case routes, ``coordinator_only``), not a part's change.
+    assert names == {"pathway_parts:add", "pathway_parts:edit", "pathway_parts:review", "pathway_parts:approve_goal"}
     from protection.parts.views import PARTS
 
     assert set(PATHWAY_PARTS) == set(PARTS)
@@ -912,6 +954,8 @@ def _pathway_part_post(part: str) -> dict:
 def _pathway_part_cases():
     """(route, name, part) for every route and every kind of part it serves."""
     for route, name in _pathway_part_routes():
+        if name == "pathway_parts:approve_goal":
+            continue  # coordinators only: swept above (ROUTES)
         if name == "pathway_parts:review":
             yield route, name, "review"
         else:
@@ -1295,7 +1339,10 @@ def test_the_assigned_operator_gets_404_on_every_referral_url_of_a_restricted_pe
     }
     if "<int:version>" in route:
         values["version"] = _sent(report_a, operator).version
-    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
+    if "merge" in name:  # coordinators' routes: on the person herself, or a merge of two of the operator's people
+        url = _referral_url(route, name, operator, referral)
+    else:
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), route)
     before = op_client.get(url).status_code
     _restrict(referral.person)
     assert op_client.get(url).status_code == 404, (name, before)

@@ -348,6 +348,10 @@ COORDINATOR_FORMS: dict[str, Callable] = {
     "privacy legal hold": lambda coord, op: reverse("privacy:hold", args=[_held_referral(op).person_id]),
     "privacy erase": lambda coord, op: reverse("privacy:erase", args=[_held_referral(op).person_id]),
     "privacy retention rule": lambda coord, op: reverse("privacy:rule_edit", args=[_retention_rule().pk]),
+    "person merge": lambda coord, op: reverse("referrals:person_merge", args=[_held_referral(op).person_id]),
+    "person merge confirm": lambda coord, op: reverse(
+        "referrals:person_merge_confirm", args=[_held_referral(op).person_id, factories.ReferralFactory().person_id]
+    ),
 }
 
 ADMIN_FORMS: dict[str, Callable] = {
