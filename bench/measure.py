@@ -156,10 +156,9 @@ def pages():
             "reason": "Segnalazione del benchmark (sintetica).",
             "exploitation_forms": [form.pk],
             "first_name": "Bench",
-            "last_name": f"Persona {n} {os.getpid()}",
+            "last_name": f"Persona{n}p{os.getpid()}",  # one word with digits: matches no other bench person
             "gender": "female",
             "birth_year": 1990 + n % 20,
-            "consent_recorded": "on",
         }
 
     return [

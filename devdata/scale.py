@@ -431,7 +431,6 @@ def seed(scale: Scale, *, log=print) -> dict[str, int]:
             received_at=received,
             reason=pick(reasons),
             urgency=urgency,
-            consent_recorded=True,
             status=status,
             outcome=outcome,
             closed_at=closed_at,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/attach/", views.attach, name="attach"),
     path("<int:pk>/unassign/<int:user_pk>/", views.unassign, name="unassign"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -27,6 +27,7 @@ from . import selectors, services
 from .filters import ReferralFilter
 from .forms import (
     AssignForm,
+    AttachForm,
     CloseForm,
     IntakeForm,
     MergeConfirmForm,
@@ -95,14 +96,27 @@ def intake(request):
         raise Http404
     form = IntakeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        attach_to = form.attach_to  # a person already known, chosen by a coordinator among the matches
         referral = services.referral_intake(
-            person=form.person(),
+            person=attach_to or form.person(),
             referral=form.referral(),
             exploitation_forms=form.cleaned_data["exploitation_forms"],
             by=request.user,
-            possible_duplicate=form.possible_duplicate,
+            possible_duplicate=False if attach_to else form.possible_duplicate,
         )
-        messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
+        if attach_to:
+            messages.success(
+                request,
+                _("Referral recorded for %(code)s, a person already known.") % {"code": referral.person.case_code},
+            )
+        elif referral.possible_duplicate and not form.duplicates:
+            messages.success(
+                request,
+                _("Referral %(code)s recorded. The coordinators will check whether she is already known.")
+                % {"code": referral.person.case_code},
+            )
+        else:
+            messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
         # An operator recording it has just been assigned to it: she sees it without asking the database.
         if request.user.is_operator or access.can_view(request.user, referral):
             return redirect("referrals:detail", referral.pk)
@@ -133,6 +147,7 @@ def detail(request, pk: int):
             "assign_form": AssignForm() if request.user.has_perm("referrals.assign_referral") else None,
             "readers": record_readers(referral) if is_coordinator else None,
             "exploitation_forms": referral.exploitation_forms.all(),
+            "can_attach": referral.user_can_change and services.may_attach(request.user),
         },
     )
 
@@ -194,6 +209,35 @@ def close(request, pk: int):
         "referrals/close.html",
         {"form": form, "referral": referral, "refusal": refusal, "approval": approval},
     )
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def attach(request, pk: int):
+    """A coordinator attaches a referral to a person already known (after intake, or from a notification)."""
+    referral = access.get_visible(Referral.objects.select_related("person"), request.user, action="change", pk=pk)
+    if not services.may_attach(request.user):
+        raise Http404
+    matches = services.likely_matches(person=referral.person, user=request.user, exclude_pk=referral.person_id)
+    form = AttachForm(
+        request.POST if request.method == "POST" else None,
+        matches=matches.visible,
+        user=request.user,
+        current=referral.person,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.referral_attach(referral=referral, person=form.chosen, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The referral now concerns %(code)s, a person already known.") % {"code": person.case_code}
+            )
+        return redirect("referrals:detail", referral.pk)
+    if request.method == "GET":
+        record_viewed(referral)
+    return render(request, "referrals/attach.html", {"form": form, "referral": referral, "matches": matches})
 
 
 @role_required(roles.COORDINATOR)

@@ -32,6 +32,7 @@ class Notification(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("An operator asks to close a record")
         CLOSURE_APPROVED = "closure_approved", _("Your closure request has been approved")
         CLOSURE_SENT_BACK = "closure_sent_back", _("Your closure request has been sent back")
+        POSSIBLE_MATCH = "possible_match", _("A new referral may concern a person already known")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

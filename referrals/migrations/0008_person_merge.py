@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0006_index_person_case_code"),
+        ("referrals", "0007_intake_match_keys_anonymous_self_referral"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

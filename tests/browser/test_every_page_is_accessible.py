@@ -176,6 +176,7 @@ COORDINATOR_SCREENS = [
     ),
     Screen("person merged today, with its undo", lambda w: f"/referrals/people/{w['merged_person'].pk}/"),
     Screen("undo a merge", lambda w: f"/referrals/merges/{w['merge'].pk}/undo/"),
+    Screen("attach to a person already known", lambda w: f"/referrals/{w['referral'].pk}/attach/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("all group sessions", lambda w: "/groups/all/"),
     Screen("all pathways", lambda w: "/protection/all/"),

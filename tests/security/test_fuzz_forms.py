@@ -342,6 +342,7 @@ COORDINATOR_FORMS: dict[str, Callable] = {
         factories.ReferralFactory(assigned_to=[op]) and factories.PathwayFactory(assigned_to=[op]),
         (reverse("caseload:operator", args=[op.pk]), reverse("caseload:reassign")),
     )[1],
+    "referral attach": lambda coord, op: reverse("referrals:attach", args=[factories.ReferralFactory().pk]),
     "materials new": lambda coord, op: reverse("materials:create"),
     "substitute lists": lambda coord, op: reverse("interviews:substitution"),
     "privacy restrict": lambda coord, op: reverse("privacy:restrict", args=[_held_referral(op).person_id]),
