@@ -54,6 +54,8 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("privacy.Erasure", "person"): Policy.REFUSE,
     # the name keys stay with the alias: a search by the absorbed name finds it, and its link leads on
     ("referrals.PersonNameKey", "person"): Policy.KEEP,
+    # so do the blind match keys: a match on the absorbed names is offered as the survivor (referrals.matching)
+    ("referrals.PersonMatchKey", "person"): Policy.KEEP,
     ("referrals.PersonMerge", "survivor"): Policy.KEEP,
     ("referrals.PersonMerge", "absorbed"): Policy.KEEP,
 }

@@ -106,3 +106,16 @@ def test_the_command_rebuilds_every_key(db):
     call_command("refresh_match_keys", stdout=io.StringIO())
     assert person.pk in _found(first_name="Grace", last_name="Okafor", birth_year=2000)
     assert Person.objects.count() == 1
+
+
+def test_a_match_on_a_merged_record_offers_the_record_kept(db, coordinator):
+    from referrals.merge import merge_people
+
+    kept = factories.PersonFactory(first_name="Osasu", last_name="Igbinedion", birth_year=1999)
+    absorbed = factories.PersonFactory(first_name="Joy", last_name="Ehigiator", birth_year=2001)
+    merge_people(survivor=kept, absorbed=absorbed, by=coordinator)
+
+    found = _found(first_name="Joy", last_name="Ehigiator", aliases="", birth_year=2001)
+
+    assert found == {kept.pk}
+    assert _found(first_name="Joy", last_name="Ehigiator", aliases="", birth_year=2001, exclude_pk=kept.pk) == set()

@@ -168,6 +168,7 @@ NOT_PROTECTED = {
             "approvals:approve",
             "referrals:person_merge_confirm",  # a second one finds the records merged
             "referrals:merge_undo",
+            "referrals:attach",  # a second one finds the referral already attached
             "approvals:send_back",
             "pathway_parts:approve_goal",
             "referrals:assign",
