@@ -111,6 +111,8 @@ class SessionForm(forms.ModelForm):
         self.fields["host_centre"].error_messages["invalid_choice"] = INACTIVE_CENTRE
         chosen = [language.pk for language in session.languages.all()] if session.pk else []
         self.fields["languages"].queryset = material_selectors.languages_offered(chosen)
+        self.fields["languages"].label = _("Languages")
+        self.fields["languages"].help_text = _("Of a planned session, those invited; once it is held, those used.")
         chosen = [material.pk for material in session.materials.all()] if session.pk else []
         self.fields["materials"].queryset = material_selectors.materials_offered(chosen)
         self.fields["materials"].label_from_instance = lambda m: f"{m.title} ({m.get_kind_display()})"

@@ -343,3 +343,39 @@ def test_sessions_recorded_before_the_status_existed_become_held(operator):
     migration.existing_were_held(apps, None)
     session.refresh_from_db()
     assert session.status == GroupSession.Status.HELD
+
+
+@pytest.mark.real_submission_tokens
+def test_holding_sent_twice_holds_once(op_client, operator):
+    """The hold form carries a one-time submission token: sent twice, one set of rows, "Già registrato"."""
+    from tests.submissions.test_second_post_of_a_form import twice
+
+    operator.language = "it"
+    operator.save(update_fields=["language"])
+    session = _planned(operator, delta=-datetime.timedelta(hours=1))
+    url = reverse("groups:hold", args=[session.pk])
+    held = GroupSession.objects.filter(status=GroupSession.Status.HELD).count
+    twice(op_client, url, url, _hold_data([("NG", "female", 9)]), held)
+    assert list(AttendanceRow.objects.values_list("nationality", "count")) == [("NG", 9)]
+
+
+def test_cancelled_sessions_leave_the_upcoming_list(op_client, operator):
+    kept = _planned(operator, delta=datetime.timedelta(days=2))
+    gone = _planned(operator, delta=datetime.timedelta(days=3))
+    op_client.post(reverse("groups:cancel", args=[gone.pk]))
+    response = op_client.get(reverse("groups:upcoming"))
+    shown = [s.pk for day in response.context["days"] for s in day.sessions]
+    assert shown == [kept.pk]
+
+
+def test_more_rows_work_with_and_without_javascript(op_client, operator):
+    """The button (shown by static/js/formset-rows.js) copies the formset's empty row; without a script the
+    link reloads the page with more rows, as before."""
+    page = op_client.get(NEW).text
+    assert 'id="add-attendance-row"' in page and "hidden>" in page.split('id="add-attendance-row"')[1][:300]
+    assert '<template id="attendance-empty-row">' in page and "attendance-__prefix__-count" in page
+    assert 'src="/static/js/formset-rows.js"' in page
+    assert 'id="more-attendance-rows"' in page
+    more = op_client.get(NEW, {"rows": "20"})
+    assert more.context["attendance"].total_form_count() == 20
+    assert op_client.get(NEW, {"rows": "nonsense"}).status_code == 200
