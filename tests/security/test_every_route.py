@@ -6,6 +6,7 @@ reach it; the sweeps below then test it with no further code:
 
     PUBLIC                anyone, signed in or not (the login page)
     SECRET_LINK           no login, the secret token in the URL is the key (the calendar feed): 404 without it
+    API                   the REST API (api/): a bearer token only, 401 without one; roles swept in tests/api
     ANY_USER              every signed-in user, whatever her role (home, her notifications, reference lists)
     own("notification")   a record of user A only: user B gets 404
     case("referral")      a case record of operator A (``kind`` says which record fills the URL: referral,
@@ -55,6 +56,9 @@ ADMIN = Access("admins only")
 COORDINATOR_OR_ADMIN = Access("coordinators and admins")
 DJANGO_ADMIN = Access("Django admin (staff only)")
 SECRET_LINK = Access("no login: the secret token in the link is the key")
+# The REST API (api/): a personal bearer token, never a session; no token is a 401, never a login redirect.
+# Each role's token is swept by tests/api (test_api_routes.py, and the schemathesis contract tests).
+API = Access("API: bearer token only")
 
 
 def case(kind: str, *, coordinator_only: bool = False) -> Access:
@@ -71,6 +75,18 @@ ROUTES: dict[str, Access] = {
     "login": PUBLIC,
     "set_password": PUBLIC,  # the one-time link's token is the credential; a wrong one shows no form
     "healthz": PUBLIC,  # the load balancer's probe: "ok" or "unavailable" only
+    # personal API tokens (her own) and the API's documentation page; the API itself (token only)
+    "api_tokens:list": ANY_USER,
+    "api_tokens:revoke": own("api_token"),
+    "api:docs": ANY_USER,
+    "api:schema": API,
+    "api:referrals": API,
+    "api:referral": API,
+    "api:interviews": API,
+    "api:interview": API,
+    "api:pathways": API,
+    "api:pathway": API,
+    "api:statistics": API,
     # two-factor pages of the signed-in user herself
     "two_factor:profile": ANY_USER,
     "two_factor:setup": ANY_USER,
@@ -339,13 +355,25 @@ def test_route_sweep_covers_every_pattern(record_property):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("route", "name", "access"), _params([r for r in _classified() if r[2] not in (PUBLIC, SECRET_LINK)])
+    ("route", "name", "access"), _params([r for r in _classified() if r[2] not in (PUBLIC, SECRET_LINK, API)])
 )
 def test_anonymous_users_are_sent_to_login(route, name, access):
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(_fill(route))
         assert _to_login(response), (method, route, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(API)))
+def test_the_api_answers_401_without_a_token_even_to_a_signed_in_session(op_client, route, name, access):
+    if name == "api:schema":  # the schema alone also answers a session: the documentation page links it
+        assert op_client.get(_fill(route)).status_code == 200
+    for client in (Client(),) if name == "api:schema" else (Client(), op_client):
+        for method in ("get", "post"):
+            response = getattr(client, method)(_fill(route))
+            assert response.status_code == 401, (method, route, response.status_code)
+            assert response["WWW-Authenticate"] == "Bearer"
 
 
 @pytest.mark.django_db
@@ -398,7 +426,10 @@ def case_urls(operator, coordinator):
     from tests.protection.services_helpers import request as service_request
 
     service = service_request(by=operator, pathway=pathway)
+    from api.services import token_create
+
     return {
+        "api_token": {"pk": token_create(user=operator, name="A")[0].pk},
         "pathway_service": {"pathway_pk": pathway.pk},
         "referral_service": {"referral_pk": referral.pk},
         "service": {"pk": service.pk},

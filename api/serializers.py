@@ -1,0 +1,130 @@
+"""What the API answers: case-handling fields and case codes only, never a name or a narrative.
+
+A person appears by her case code; free text (reasons, notes, histories) stays on the pages, where each read
+is shown in context. Every field here is a plain column or a code read with the record's own query.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from interviews.models import Interview
+from protection.models import ProtectionPathway
+from referrals.models import Referral
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """Field name -> messages (or ``non_field_errors``)."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    case_code = serializers.CharField(source="person.case_code", read_only=True)
+    exploitation_forms = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "case_code",
+            "status",
+            "urgency",
+            "channel",
+            "received_at",
+            "referring_body",
+            "exploitation_forms",
+            "outcome",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    def get_exploitation_forms(self, referral) -> list[str]:
+        # Prefetched by the view: no query per row.
+        return sorted(f.code for f in referral.exploitation_forms.all())
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    case_code = serializers.CharField(source="referral.person.case_code", read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = ["id", "referral", "case_code", "number", "status", "scheduled_at", "held_at", "duration_minutes"]
+        read_only_fields = fields
+
+
+class PathwaySerializer(serializers.ModelSerializer):
+    case_code = serializers.CharField(source="person.case_code", read_only=True)
+
+    class Meta:
+        model = ProtectionPathway
+        fields = [
+            "id",
+            "case_code",
+            "referral",
+            "origin",
+            "legal_basis",
+            "phase",
+            "started_on",
+            "ended_on",
+            "closure_reason",
+        ]
+        read_only_fields = fields
+
+
+# --- statistics ---------------------------------------------------------------------------------------------
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+
+
+class RowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    rows = RowSerializer(many=True)
+    additive = serializers.BooleanField()
+    total = serializers.IntegerField(allow_null=True)
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    figures = FigureSerializer(many=True)
+    breakdowns = BreakdownSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    part = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    running = serializers.BooleanField(help_text="The period is not over: its figures are to date.")
+
+
+class StatisticsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    rule = serializers.CharField(help_text="The rounding rule the figures were published under.")
+    rounded = serializers.BooleanField()
+    sections = SectionSerializer(many=True)
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=1990, max_value=9999)
+    part = serializers.RegexField(
+        r"^(year|q[1-4]|m(0[1-9]|1[0-2]))$",
+        required=False,
+        help_text="year, q1..q4 or m01..m12 (default: the whole year).",
+    )
