@@ -6,11 +6,15 @@ is shown in context. Every field here is a plain column or a code read with the 
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from interviews.models import Interview
+from portal.selectors import PortalStatus
+from portal.services import NAME_REQUIRED, REASON_REQUIRED
 from protection.models import ProtectionPathway
-from referrals.models import Referral
+from referrals.models import ExploitationForm, Person, Referral
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -74,6 +78,60 @@ class PathwaySerializer(serializers.ModelSerializer):
             "closure_reason",
         ]
         read_only_fields = fields
+
+
+# --- the referral portal (partner accounts) ------------------------------------------------------------------
+
+
+class PortalReferralSerializer(serializers.Serializer):
+    """What the portal's form asks (``portal.forms.PortalReferralForm``), as JSON."""
+
+    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, default=Referral.Urgency.ROUTINE)
+    reason = serializers.CharField(max_length=5000, help_text="What happened, and why you are worried.")
+    exploitation_forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationForm.Code.choices),
+        required=False,
+        max_length=20,
+        help_text="Codes of the forms of exploitation suspected (empty if not sure).",
+    )
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    aliases = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Person.Gender.choices, default=Person.Gender.NOT_STATED)
+    birth_year = serializers.IntegerField(min_value=1900, max_value=9999, required=False, allow_null=True)
+    phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    consent_recorded = serializers.BooleanField(default=False)
+    submission = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Your own id of this submission: sending it again adds nothing."
+    )
+
+    def validate_birth_year(self, value):
+        if value and value > timezone.localdate().year:
+            raise serializers.ValidationError(_("The year of birth cannot be in the future."))
+        return value
+
+    def validate(self, data):
+        if not any((data.get(f) or "").strip() for f in ("first_name", "last_name", "aliases")):
+            raise serializers.ValidationError({"last_name": [NAME_REQUIRED]})
+        if not (data.get("reason") or "").strip():
+            raise serializers.ValidationError({"reason": [REASON_REQUIRED]})
+        return data
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """All a partner body gets back: the case code and when the referral was received."""
+
+    case_code = serializers.CharField()
+    date = serializers.DateField()
+
+
+class PortalStatusSerializer(serializers.Serializer):
+    """One of the body's portal referrals: case code, date received, status (never its content)."""
+
+    id = serializers.IntegerField(source="pk")
+    case_code = serializers.CharField()
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=[(v, v) for v in PortalStatus.values], source="portal_status")
 
 
 # --- statistics ---------------------------------------------------------------------------------------------

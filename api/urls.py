@@ -33,4 +33,5 @@ urlpatterns = [
     path("v1/pathways/", _api(views.PathwayList), name="pathways"),
     path("v1/pathways/<int:pk>/", _api(views.PathwayDetail), name="pathway"),
     path("v1/statistics/", _api(views.Statistics), name="statistics"),
+    path("v1/portal/referrals/", _api(views.PortalReferrals), name="portal_referrals"),
 ]

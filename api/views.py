@@ -9,7 +9,9 @@ caller's access, are answered 404, as the pages do. Reads of one record are audi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,13 +22,17 @@ from rest_framework.response import Response
 
 from ceis import access
 from ceis.accounts import roles
+from ceis.accounts.middleware import confined_role, route_allowed
 from ceis.audit.models import Event
 from ceis.audit.services import acting_as, event_record, record_viewed
 from interviews.models import Interview
+from portal import selectors as portal_selectors
+from portal import services as portal_services
 from protection.models import ProtectionPathway
 from referrals.models import ExploitationForm, Referral
 from stats import periods
 from stats import selectors as stats_selectors
+from stats.views import STATISTICS_ROLES
 
 from . import serializers as s
 
@@ -49,7 +55,8 @@ class Pagination(CursorPagination):
 
 
 class RoleMixin:
-    """404 for anyone outside ``roles`` (after authentication and throttling); her language for the answer."""
+    """404 for anyone outside ``roles`` (after authentication and throttling), and for a confined role (partner,
+    network) outside its own routes, as the pages do; then her language for the answer."""
 
     roles: tuple[str, ...] = ()
 
@@ -57,6 +64,9 @@ class RoleMixin:
         super().initial(request, *args, **kwargs)
         user = request.user
         if not (user.is_superuser or any(user.has_role(r) for r in self.roles)):
+            raise NotFound
+        confined = confined_role(user)
+        if confined is not None and not route_allowed(confined, request.resolver_match.view_name):
             raise NotFound
         translation.activate(user.language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
@@ -205,11 +215,51 @@ class PathwayDetail(CaseDetailView):
         return ProtectionPathway.objects.select_related("person").only(*PATHWAY_COLUMNS)
 
 
+# --- the referral portal (partner accounts) --------------------------------------------------------------
+
+
+class PortalPagination(Pagination):
+    ordering = "-pk"
+
+
+@extend_schema(tags=["portal"])
+class PortalReferrals(RoleMixin, generics.ListCreateAPIView):
+    """Partner accounts: send a referral for your body (the answer is only its receipt), or list the status of
+    the referrals your body sent through the portal (case code, date, status: never their content)."""
+
+    roles = (roles.PARTNER,)
+    pagination_class = PortalPagination
+    serializer_class = s.PortalStatusSerializer
+
+    def get_queryset(self):
+        return portal_selectors.portal_referrals(self.request.user).annotate(date=TruncDate("received_at"))
+
+    @extend_schema(responses={200: s.PortalStatusSerializer(many=True), **ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.PortalReferralSerializer,
+        responses={
+            201: s.ReceiptSerializer,
+            400: OpenApiResponse(description="What is missing or wrong, field by field."),
+            **ERRORS,
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        data = s.PortalReferralSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            with acting_as(request.user):
+                referral = portal_services.submit_referral(request.user, data.validated_data)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            raise serializers.ValidationError(detail) from exc
+        receipt = {"case_code": referral.person.case_code, "date": timezone.localdate(referral.received_at)}
+        return Response(s.ReceiptSerializer(receipt).data, status=201)
+
+
 # --- statistics -------------------------------------------------------------------------------------------
-
-
-def statistics_roles() -> tuple[str, ...]:
-    return (roles.COORDINATOR, *((roles.NETWORK,) if hasattr(roles, "NETWORK") else ()))
 
 
 @extend_schema(
@@ -229,10 +279,7 @@ class Statistics(RoleMixin, generics.GenericAPIView):
     under the same controlled rounding (every figure a multiple of 5 consistent across the year's periods)."""
 
     serializer_class = s.StatisticsSerializer
-
-    @property
-    def roles(self):
-        return statistics_roles()
+    roles = STATISTICS_ROLES
 
     def get(self, request):
         query = s.StatisticsQuerySerializer(data=request.query_params)

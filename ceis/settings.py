@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "documents",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
+    # The referral portal of the partner bodies (role ``ente``).
+    "portal",
     # The REST API (api/): Django REST framework, its OpenAPI 3 schema (drf-spectacular), personal tokens.
     "rest_framework",
     "drf_spectacular",
@@ -390,6 +392,8 @@ MIDDLEWARE[_AUTH_INDEX + 1 : _AUTH_INDEX + 1] = [
     "ceis.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ceis.accounts.middleware.RequireTwoFactorMiddleware",
+    # Partner and network accounts: their own pages only, 404 elsewhere (the admin included).
+    "ceis.accounts.middleware.ConfinedRolesMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password step and the code step

@@ -30,5 +30,6 @@ urlpatterns = [
     path("service/", include("ceis.service.urls")),
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
+    path("portal/", include("portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

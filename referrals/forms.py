@@ -46,7 +46,12 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Name and role of the caller, if not a known contact."),
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=Referral.Channel.choices, initial=Referral.Channel.PHONE)
+    # The portal is the partner bodies' own channel: staff record the others.
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in Referral.Channel.choices if c[0] != Referral.Channel.PORTAL],
+        initial=Referral.Channel.PHONE,
+    )
     received_at = forms.DateTimeField(
         label=_("Received at"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
     )
@@ -213,6 +218,10 @@ class ReferralForm(forms.ModelForm):
         self.fields["referring_contact"].queryset = active_contacts(self.instance.referring_contact_id)
         self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
         self.fields["received_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        if self.instance.channel != Referral.Channel.PORTAL:  # only a portal referral keeps that channel
+            self.fields["channel"].choices = [
+                c for c in self.fields["channel"].choices if c[0] != Referral.Channel.PORTAL
+            ]
         self.helper = _helper()
 
     def clean_received_at(self):

@@ -249,6 +249,8 @@ class Referral(models.Model):
         NUMERO_VERDE = "numero_verde", _("National anti-trafficking helpline")
         OUTREACH = "outreach", _("landing / outreach")
         TRANSFER = "transfer", _("transfer from another project")
+        # Submitted by a partner body's own staff through the referral portal (``portal/``).
+        PORTAL = "portal", _("from the portal")
 
     class Urgency(models.TextChoices):
         ROUTINE = "routine", _("routine")
@@ -304,6 +306,8 @@ class Referral(models.Model):
     closure_note = EncryptedTextField(_("closure note"), blank=True)
     report_returned_at = models.DateField(_("report returned to the referring body on"), null=True, blank=True)
     possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
+    # The rendered portal form's token: a second submission of the same form finds this row instead of adding one.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -335,6 +339,12 @@ class Referral(models.Model):
             ),
             # The filtered list's count (status and urgency ticked) as an index-only scan (bench/README.md).
             models.Index(fields=["status", "urgency", "-received_at"], name="referral_status_urgency_recv"),
+            # The portal: a partner body's own portal referrals, newest first.
+            models.Index(
+                fields=["referring_body", "-received_at"],
+                condition=models.Q(channel="portal"),
+                name="referral_portal_body_received",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,6 +353,10 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def from_portal(self) -> bool:
+        return self.channel == self.Channel.PORTAL
 
     def clean(self):
         errors = {}

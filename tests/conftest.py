@@ -126,6 +126,17 @@ def admin_user(db):
     return factories.AdminFactory(username="admin_role")
 
 
+@pytest.fixture
+def partner(db):
+    """A CAS worker's portal account (role ``ente``)."""
+    return factories.PartnerUserFactory(username="cas_worker")
+
+
+@pytest.fixture
+def network_user(db):
+    return factories.NetworkFactory(username="rete_lucca")
+
+
 def _client_for(client_class, user):
     c = client_class()
     c.force_login(user)
@@ -158,6 +169,20 @@ def admin_client_role(admin_user):
     from django.test import Client
 
     return _client_for(Client, admin_user)
+
+
+@pytest.fixture
+def partner_client(partner):
+    from django.test import Client
+
+    return _client_for(Client, partner)
+
+
+@pytest.fixture
+def network_client(network_user):
+    from django.test import Client
+
+    return _client_for(Client, network_user)
 
 
 @pytest.fixture

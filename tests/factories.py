@@ -67,6 +67,19 @@ class PartnerBodyFactory(factory.django.DjangoModelFactory):
     municipality = "Lucca"
 
 
+class PartnerUserFactory(UserFactory):
+    """A partner body's portal account (role ``ente``), with its body."""
+
+    partner_body = factory.SubFactory(PartnerBodyFactory)
+    role = _with_role(roles.PARTNER)
+
+
+class NetworkFactory(UserFactory):
+    """A network account (role ``rete``): the statistics only."""
+
+    role = _with_role(roles.NETWORK)
+
+
 class PartnerContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerContact

@@ -6,7 +6,8 @@ too: a circle closed by a late import is still a circle. Floors, from the bottom
 0. ``ceis/``: the platform (access, accounts, audit, consent, partners, notifications). It names the apps'
    models by label when it must (``apps.get_model("referrals.Person")``), never by import.
 1. ``referrals/``: people and referrals, which every activity starts from.
-2. ``materials/``: the library and its reference lists (languages, topics), which activities use.
+2. ``materials/``: the library and its reference lists (languages, topics), which activities use; ``portal/``:
+   partner bodies' referrals from outside the service (a receipt and a status back, nothing more).
 3. The activities, side by side: ``interviews/``, ``groups/``, ``protection/``. None imports another.
 4. The readers: ``caseload/``, ``stats/`` and ``privacy/`` (rights and retention across every activity).
 5. ``devdata/``: the demo, load and scale seeding, which fill everything and which nothing imports.
@@ -31,6 +32,7 @@ FLOORS = {
     "ceis": 0,
     "referrals": 1,
     "materials": 2,
+    "portal": 2,  # the partner bodies' referral portal: referrals from outside, and their status
     "interviews": 3,
     "groups": 3,
     "protection": 3,

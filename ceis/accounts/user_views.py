@@ -31,7 +31,8 @@ def user_list(request):
 
 
 def _save(request, form, user=None):
-    data = {k: form.cleaned_data[k] for k in ("first_name", "last_name", "email", "language", "role", "sex")}
+    fields = ("first_name", "last_name", "email", "language", "role", "sex", "partner_body")
+    data = {k: form.cleaned_data[k] for k in fields}
     try:
         if user is None:
             return services.user_create(username=form.cleaned_data["username"], by=request.user, **data)

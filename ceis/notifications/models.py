@@ -28,6 +28,7 @@ class Notification(models.Model):
         MONTHLY_REPORT = "monthly_report", _("Monthly report ready")
         RETENTION_REVIEW = "retention_review", _("Retention list ready for review")
         SERVICE_OVERDUE = "service_overdue", _("A service requested has had no answer")
+        PORTAL_REFERRAL = "portal_referral", _("A new referral from the portal")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -45,3 +45,13 @@ def coord_api(coordinator):
 @pytest.fixture
 def admin_api(admin_user):
     return ApiClient(token_for(admin_user))
+
+
+@pytest.fixture
+def partner_api(partner):
+    return ApiClient(token_for(partner))
+
+
+@pytest.fixture
+def network_api(network_user):
+    return ApiClient(token_for(network_user))

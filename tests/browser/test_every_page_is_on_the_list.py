@@ -52,6 +52,7 @@ NOT_PAGES = {
     "api:pathways": "the API, JSON",
     "api:pathway": "the API, JSON",
     "api:statistics": "the API, JSON",
+    "api:portal_referrals": "the API, JSON",
     "caseload:report_pdf": "a PDF file",
     "notifications:open": "POST, redirects to the record",
     "notifications:read_all": "POST",

@@ -87,6 +87,7 @@ ROUTES: dict[str, Access] = {
     "api:pathways": API,
     "api:pathway": API,
     "api:statistics": API,
+    "api:portal_referrals": API,
     # two-factor pages of the signed-in user herself
     "two_factor:profile": ANY_USER,
     "two_factor:setup": ANY_USER,
