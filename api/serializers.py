@@ -27,8 +27,14 @@ class ValidationErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
+def _blank_or(choices) -> serializers.ChoiceField:
+    """A choice column that may be empty ("" until decided): documented as one of its values or ""."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     case_code = serializers.CharField(source="person.case_code", read_only=True)
+    outcome = _blank_or(Referral.Outcome.choices)
     exploitation_forms = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,6 +69,7 @@ class InterviewSerializer(serializers.ModelSerializer):
 
 class PathwaySerializer(serializers.ModelSerializer):
     case_code = serializers.CharField(source="person.case_code", read_only=True)
+    closure_reason = _blank_or(ProtectionPathway.ClosureReason.choices)
 
     class Meta:
         model = ProtectionPathway

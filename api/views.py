@@ -82,6 +82,9 @@ class CaseListView(RoleMixin, generics.ListAPIView):
     pagination_class = Pagination
 
 
+ID = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="The record's id.")
+
+
 class CaseDetailView(RoleMixin, generics.RetrieveAPIView):
     roles = CASE_ROLES
 
@@ -126,7 +129,7 @@ class ReferralList(CaseListView):
         return qs.select_related("person").only(*REFERRAL_COLUMNS).prefetch_related(_referrals())
 
 
-@extend_schema(tags=["referrals"], responses={200: s.ReferralSerializer, **ERRORS})
+@extend_schema(tags=["referrals"], parameters=[ID], responses={200: s.ReferralSerializer, **ERRORS})
 class ReferralDetail(CaseDetailView):
     """One referral within your access (the read is audited)."""
 
@@ -167,7 +170,7 @@ class InterviewList(CaseListView):
         return access.visible(_interviews(), user)
 
 
-@extend_schema(tags=["interviews"], responses={200: s.InterviewSerializer, **ERRORS})
+@extend_schema(tags=["interviews"], parameters=[ID], responses={200: s.InterviewSerializer, **ERRORS})
 class InterviewDetail(CaseDetailView):
     """One interview within your access (the read is audited)."""
 
@@ -205,7 +208,7 @@ class PathwayList(CaseListView):
         return qs.select_related("person").only(*PATHWAY_COLUMNS)
 
 
-@extend_schema(tags=["pathways"], responses={200: s.PathwaySerializer, **ERRORS})
+@extend_schema(tags=["pathways"], parameters=[ID], responses={200: s.PathwaySerializer, **ERRORS})
 class PathwayDetail(CaseDetailView):
     """One pathway within your access (the read is audited)."""
 
