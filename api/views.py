@@ -32,11 +32,12 @@ from protection.models import ProtectionPathway
 from referrals.models import ExploitationForm, Referral
 from stats import periods
 from stats import selectors as stats_selectors
-from stats.views import STATISTICS_ROLES
 
 from . import serializers as s
 
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
+# Those of the statistics page (stats.views.STATISTICS_ROLES; tests/api checks they stay the same).
+STATISTICS_ROLES = (roles.COORDINATOR, roles.NETWORK)
 
 ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="No valid token: missing, unknown, expired or revoked."),

@@ -185,6 +185,13 @@ def test_statistics_default_to_the_current_year(coord_api):
     assert body["period"]["year"] == timezone.localdate().year and body["period"]["part"] == "year"
 
 
+def test_the_statistics_roles_are_the_pages():
+    from api.views import STATISTICS_ROLES
+    from stats.views import STATISTICS_ROLES as PAGE_ROLES
+
+    assert STATISTICS_ROLES == PAGE_ROLES
+
+
 @pytest.mark.parametrize("who", ["op_api", "admin_api", "partner_api"])
 def test_other_roles_get_no_statistics(request, who):
     assert request.getfixturevalue(who).get(reverse("api:statistics")).status_code == 404

@@ -127,10 +127,10 @@ def test_last_use_is_recorded_at_most_once_a_minute(client, operator):
 
 
 def test_tokens_list_shows_only_her_own(op_client, operator, operator_b):
-    token_for(operator, "mio")
-    token_for(operator_b, "suo")
+    token_for(operator, "Foglio-di-A")
+    token_for(operator_b, "Script-di-B")
     page = op_client.get(reverse("api_tokens:list")).text
-    assert "mio" in page and "suo" not in page
+    assert "Foglio-di-A" in page and "Script-di-B" not in page
 
 
 def test_the_docs_page_is_for_signed_in_users(op_client, client):
