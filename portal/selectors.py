@@ -56,12 +56,13 @@ def portal_referrals(user) -> QuerySet:
     Empty for anyone who is not an active partner account with a body. A referral of a person whose
     processing is restricted (GDPR art. 18) is left out, as it is for everyone but coordinators.
     """
-    if not (user.is_authenticated and user.is_active and user.has_role(roles.PARTNER) and user.partner_body_id):
-        return Referral.objects.none().values(*PORTAL_FIELDS)
-    qs = Referral.objects.filter(referring_body_id=user.partner_body_id, channel=Referral.Channel.PORTAL)
+    if user.is_authenticated and user.is_active and user.has_role(roles.PARTNER) and user.partner_body_id:
+        qs = Referral.objects.filter(referring_body_id=user.partner_body_id, channel=Referral.Channel.PORTAL)
+        qs = access.without_restricted(qs)
+    else:
+        qs = Referral.objects.none()
     return (
-        access.without_restricted(qs)
-        .annotate(case_code=F("person__case_code"), portal_status=PORTAL_STATUS)
+        qs.annotate(case_code=F("person__case_code"), portal_status=PORTAL_STATUS)
         .order_by("-received_at", "-id")
         .values(*PORTAL_FIELDS)
     )

@@ -122,6 +122,13 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             self.save(update_fields=["status"])
 
 
+class PortalReferralFactory(ReferralFactory):
+    """A referral a partner body sent through the portal (status "new" until a coordinator assigns it)."""
+
+    channel = Referral.Channel.PORTAL
+    referrer_name = "Operatrice CAS"
+
+
 class InterviewFactory(factory.django.DjangoModelFactory):
     """A scheduled interview, numbered within its referral."""
 

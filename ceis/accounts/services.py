@@ -91,7 +91,9 @@ def user_update(
     user.first_name, user.last_name, user.email, user.language = first_name, last_name, email, language
     if sex is not None:
         user.sex = sex
-    moved = user.partner_body_id != (partner_body.pk if partner_body else None)
+    # Read from the database: a model form has already put the new body on the instance.
+    stored = User.objects.filter(pk=user.pk).values_list("partner_body_id", flat=True).get()
+    moved = stored != (partner_body.pk if partner_body else None)
     user.partner_body = partner_body
     user.save(update_fields=["first_name", "last_name", "email", "language", "sex", "partner_body"])
     if moved and user.pk != by.pk:

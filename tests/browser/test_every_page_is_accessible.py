@@ -254,8 +254,35 @@ ADMIN_SCREENS = [
     Screen("account, reset two-factor", lambda w: f"/accounts/users/{w['operator'].pk}/reset-two-factor/"),
 ]
 
-SCREENS = {roles.OPERATOR: CASE_SCREENS, roles.COORDINATOR: COORDINATOR_SCREENS, roles.ADMIN: ADMIN_SCREENS}
-USERNAMES = {roles.OPERATOR: "operatore1", roles.COORDINATOR: "coordinatore", roles.ADMIN: "amministratore"}
+# A partner body's worker (role ``ente``): the referral portal only.
+PARTNER_SCREENS = [
+    Screen("referral portal", lambda w: "/portal/"),
+    Screen("refer a person", lambda w: "/portal/new/"),
+    Screen("refer a person, errors", lambda w: "/portal/new/", _submit_empty),
+    Screen("receipt", lambda w: f"/portal/{w['portal_referral'].pk}/"),
+    Screen("two-factor profile", lambda w: "/accounts/two-factor/"),
+]
+
+# The network (role ``rete``): the statistics only.
+NETWORK_SCREENS = [
+    Screen("statistics", lambda w: "/caseload/statistics/"),
+]
+
+SCREENS = {
+    roles.OPERATOR: CASE_SCREENS,
+    roles.COORDINATOR: COORDINATOR_SCREENS,
+    roles.ADMIN: ADMIN_SCREENS,
+    roles.PARTNER: PARTNER_SCREENS,
+    roles.NETWORK: NETWORK_SCREENS,
+}
+USERNAMES = {
+    roles.OPERATOR: "operatore1",
+    roles.COORDINATOR: "coordinatore",
+    roles.ADMIN: "amministratore",
+    roles.PARTNER: "ente_cas",
+    roles.NETWORK: "rete_lucca",
+}
+ROLES = list(SCREENS)
 
 
 def _records(operator, coordinator) -> dict:
@@ -283,6 +310,10 @@ def _records(operator, coordinator) -> dict:
         referring_body=body, received_at=now - datetime.timedelta(days=20), assigned_to=[operator]
     )
     referral.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    # the partner body's worker and the network (``USERNAMES``), and a referral she sent through the portal
+    partner = factories.PartnerUserFactory(username="ente_cas", partner_body=body)
+    factories.NetworkFactory(username="rete_lucca")
+    portal_referral = factories.PortalReferralFactory(referring_body=body, created_by=partner)
     for n in range(3):
         factories.ReferralFactory(
             urgency=["routine", "priority", "immediate"][n],
@@ -406,6 +437,7 @@ def _records(operator, coordinator) -> dict:
         "body": body,
         "contact": contact,
         "referral": referral,
+        "portal_referral": portal_referral,
         "interview": interview,
         "report": report,
         "closed": closed,
@@ -420,7 +452,7 @@ def _records(operator, coordinator) -> dict:
     }
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.COORDINATOR, roles.ADMIN])
+@pytest.mark.parametrize("role", ROLES)
 def test_it_finds_no_serious_violation_on_any_main_page(
     browser: Browser, live_server, log_in, operators, role, subtests
 ):

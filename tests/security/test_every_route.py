@@ -17,6 +17,11 @@ reach it; the sweeps below then test it with no further code:
     COORDINATOR           coordinators only: operators and admins get 404/403
     ADMIN                 admins only: operators and coordinators get 404/403
     COORDINATOR_OR_ADMIN  coordinators and admins: operators get 404/403
+    STATISTICS            coordinators and the network role (``rete``): the de-identified statistics
+    PARTNER_PORTAL        partner accounts (``ente``) only: the referral portal; every other role gets 404/403
+
+Partner and network accounts are confined: every route outside their own category and the account pages every
+user has (``ACCOUNT_PAGES``: home, logout, language, second factor, API tokens and docs) answers them 404, the Django admin included.
 
 A new kind of case record needs its records in ``case_urls`` (and an id in ``_reference_values`` for a
 new id parameter of a role route). The Django admin (``settings.ADMIN_URL``) is swept as one block:
@@ -56,6 +61,8 @@ ADMIN = Access("admins only")
 COORDINATOR_OR_ADMIN = Access("coordinators and admins")
 DJANGO_ADMIN = Access("Django admin (staff only)")
 SECRET_LINK = Access("no login: the secret token in the link is the key")
+STATISTICS = Access("coordinators and the network")
+PARTNER_PORTAL = Access("partner accounts only")
 # The REST API (api/): a personal bearer token, never a session; no token is a 401, never a login redirect.
 # Each role's token is swept by tests/api (test_api_routes.py, and the schemathesis contract tests).
 API = Access("API: bearer token only")
@@ -223,9 +230,9 @@ ROUTES: dict[str, Access] = {
     "caseload:reassign": COORDINATOR,
     "caseload:operator": COORDINATOR,
     "caseload:export": COORDINATOR,
-    "caseload:statistics": COORDINATOR,
-    "caseload:statistics_csv": COORDINATOR,
-    "caseload:statistics_xlsx": COORDINATOR,
+    "caseload:statistics": STATISTICS,
+    "caseload:statistics_csv": STATISTICS,
+    "caseload:statistics_xlsx": STATISTICS,
     "caseload:reports": COORDINATOR,
     "caseload:report_csv": COORDINATOR,
     "caseload:report_xlsx": COORDINATOR,
@@ -252,6 +259,10 @@ ROUTES: dict[str, Access] = {
     # case documents
     "documents:add": case("document_target"),
     "documents:download": case("document"),
+    # the partner bodies' referral portal (portal/)
+    "portal:home": PARTNER_PORTAL,
+    "portal:submit": PARTNER_PORTAL,
+    "portal:receipt": PARTNER_PORTAL,
 }
 
 
@@ -513,7 +524,7 @@ def test_the_record_is_there_for_whoever_may_use_the_route(db, request, case_url
 
 
 @pytest.fixture
-def reference_values(operator):
+def reference_values(operator, partner):
     """Real ids for the parameters of role routes, so a 404 comes from the role check, not a missing record."""
     import datetime
 
@@ -542,6 +553,7 @@ def reference_values(operator):
         "catalogue": {"pk": Indicator.objects.order_by("pk").first().pk},
         "interviews:mediator": {"pk": Mediator.objects.create(name="M", languages="Edo").pk},
         "users": {"pk": operator.pk},
+        "portal": {"pk": factories.PortalReferralFactory(referring_body=partner.partner_body).pk},
         "": {"user_pk": operator.pk, "month": "2026-01", "pk": 1},
     }
 
@@ -554,21 +566,23 @@ def _reference_url(route: str, name: str, values: dict) -> str:
 _ROLE_POST = {"operator": "1", "confirm": "on", "title": "x", "kind": "other", "code": "zz", "name_it": "x"}
 
 
-@pytest.mark.parametrize(("route", "name", "access"), _params(_in(COORDINATOR, ADMIN, COORDINATOR_OR_ADMIN)))
+@pytest.mark.parametrize(
+    ("route", "name", "access"), _params(_in(COORDINATOR, ADMIN, COORDINATOR_OR_ADMIN, STATISTICS, PARTNER_PORTAL))
+)
 def test_operators_get_404_on_coordinator_and_admin_routes(op_client, reference_values, route, name, access):
     url = _reference_url(route, name, reference_values)
     assert _hidden(op_client.get(url)), url
     assert _hidden(op_client.post(url, _ROLE_POST)), url
 
 
-@pytest.mark.parametrize(("route", "name", "access"), _params(_in(ADMIN)))
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(ADMIN, PARTNER_PORTAL)))
 def test_coordinators_get_404_on_admin_routes(coord_client, reference_values, route, name, access):
     url = _reference_url(route, name, reference_values)
     assert _hidden(coord_client.get(url)), url
     assert _hidden(coord_client.post(url, _ROLE_POST)), url
 
 
-@pytest.mark.parametrize(("route", "name", "access"), _params(_in(COORDINATOR, CASE_ROLES)))
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(COORDINATOR, CASE_ROLES, STATISTICS, PARTNER_PORTAL)))
 def test_admins_get_404_on_every_route_with_case_content(admin_client_role, reference_values, route, name, access):
     url = _reference_url(route, name, reference_values)
     assert _hidden(admin_client_role.get(url)), url
@@ -581,6 +595,8 @@ _ALLOWED = {
     COORDINATOR_OR_ADMIN: "coord_client",
     CASE_ROLES: "op_client",
     ANY_USER: "op_client",
+    STATISTICS: "coord_client",
+    PARTNER_PORTAL: "partner_client",
 }
 
 
@@ -609,6 +625,97 @@ def test_the_role_routes_are_there_for_the_role(db, request, reference_values, r
         assert response.status_code in (302, 404)
     else:
         assert not _hidden(response), (url, response.status_code)
+
+
+# --- Confined roles: partner accounts (ente) and the network (rete) ------------------------------------------
+
+# The pages of every account, whatever its role: where the login lands, logout, language, its second factor.
+ACCOUNT_PAGES = {
+    "home",
+    "logout",
+    "set_language",
+    "two_factor:profile",
+    "two_factor:setup",
+    "two_factor:qr",
+    "two_factor:setup_complete",
+    "two_factor:backup_tokens",
+    # her API tokens and the API's documentation (the API itself, token only, is swept by tests/api)
+    "api_tokens:list",
+    "api:docs",
+}
+CONFINED = {"partner_client": PARTNER_PORTAL, "network_client": STATISTICS}
+
+
+def test_the_account_pages_are_every_users_own():
+    assert {name for name, access in ROUTES.items() if name in ACCOUNT_PAGES} == ACCOUNT_PAGES
+    assert all(ROUTES[name] == ANY_USER for name in ACCOUNT_PAGES)
+
+
+def _outside(own: Access) -> list:
+    """Every route a confined role may not open: all but the public ones, the account pages and its own."""
+    return [
+        (route, name, access)
+        for route, name, access in _classified()
+        if access not in (PUBLIC, SECRET_LINK, API, own) and name not in ACCOUNT_PAGES
+    ]
+
+
+def _real_url(route: str, name: str, access: Access, case_urls: dict, reference_values: dict) -> str:
+    """The URL with real ids, so that the 404 comes from the confinement, not from a missing record."""
+    if access == DJANGO_ADMIN:
+        return _fill(route)
+    if access.kind:
+        return _fill_with(route, case_urls[access.kind])
+    return _reference_url(route, name, reference_values)
+
+
+_CONFINED_POST = {**_ROLE_POST, **_POST, "role": "amministratore", "language": "it"}
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_outside(PARTNER_PORTAL)))
+def test_partner_accounts_get_404_everywhere_outside_the_portal(
+    partner_client, case_urls, reference_values, route, name, access
+):
+    url = _real_url(route, name, access, case_urls, reference_values)
+    assert partner_client.get(url).status_code == 404, url
+    assert partner_client.post(url, _CONFINED_POST).status_code == 404, url
+
+
+@pytest.mark.parametrize(("route", "name", "access"), _params(_outside(STATISTICS)))
+def test_network_accounts_get_404_everywhere_outside_the_statistics(
+    network_client, case_urls, reference_values, route, name, access
+):
+    url = _real_url(route, name, access, case_urls, reference_values)
+    assert network_client.get(url).status_code == 404, url
+    assert network_client.post(url, _CONFINED_POST).status_code == 404, url
+
+
+def test_the_confined_sweeps_cover_every_route_but_the_public_ones_and_their_own():
+    for own in CONFINED.values():
+        swept = {name for _, name, _ in _outside(own)}
+        mine = {name for _, name, access in _classified() if access == own}
+        public = {name for _, name, access in _classified() if access in (PUBLIC, SECRET_LINK, API)}
+        assert swept | mine | public | ACCOUNT_PAGES == {name for _, name, _ in _classified()}
+        assert "admin:index" in swept and "notifications:list" in swept and "partners:list" in swept
+
+
+@pytest.mark.parametrize("client_name", list(CONFINED))
+@pytest.mark.parametrize("name", sorted(ACCOUNT_PAGES - {"two_factor:qr", "logout", "set_language"}))
+def test_confined_accounts_keep_their_own_account_pages(db, request, client_name, name):
+    """The control of the sweeps above: their login lands somewhere, their second factor stays theirs."""
+    response = request.getfixturevalue(client_name).get(reverse(name))
+    assert response.status_code in (200, 302), (name, response.status_code)
+    if name == "home":
+        target = "portal:home" if client_name == "partner_client" else "caseload:statistics"
+        assert response["Location"] == reverse(target)
+
+
+@pytest.mark.parametrize(("client_name", "own"), list(CONFINED.items()))
+def test_confined_accounts_reach_their_own_pages(request, reference_values, client_name, own):
+    client = request.getfixturevalue(client_name)
+    for route, name, _ in _in(own):
+        response = client.get(_reference_url(route, name, reference_values))
+        assert response.status_code == 200, (name, response.status_code)
 
 
 # --- The Django admin, as one block ---------------------------------------------------------------------------
