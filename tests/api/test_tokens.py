@@ -143,3 +143,15 @@ def test_the_schema_is_served_to_a_session_or_a_token(op_client, client, operato
     assert op_client.get(reverse("api:schema")).json()["openapi"].startswith("3.")
     assert client.get(reverse("api:schema")).status_code == 401
     assert client.get(reverse("api:schema"), **bearer(token_for(operator))).status_code == 200
+
+
+def test_creating_and_revoking_a_token_is_in_the_audit_trail_without_its_hash(verified_client, operator):
+    from auditlog.models import LogEntry
+
+    verified_client.post(reverse("api_tokens:list"), {"name": "Rendiconto", "days": "5"})
+    token = ApiToken.objects.get()
+    verified_client.post(reverse("api_tokens:revoke", args=[token.pk]))
+    entries = LogEntry.objects.filter(content_type__model="apitoken", object_pk=str(token.pk)).order_by("pk")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert all(e.actor == operator for e in entries)
+    assert all("token_hash" not in (e.changes or {}) and token.token_hash not in str(e.changes) for e in entries)
