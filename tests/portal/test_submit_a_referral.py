@@ -146,7 +146,7 @@ def test_the_coordinator_sees_it_as_new_and_from_the_portal(partner_client, coor
     assert referral.person.case_code in listing.text
     assert "dal portale" in listing.text
     detail = coord_client.get(reverse("referrals:detail", args=[referral.pk]))
-    assert "dal portale" in detail.text
+    assert 'id="from-portal"' in detail.text and "dal portale" in detail.text
     assert detail.context["referral"].status == Referral.Status.NEW
 
 

@@ -365,6 +365,12 @@ ADMIN_FORMS: dict[str, Callable] = {
 
 
 @pytest.mark.django_db
+def test_the_portal_referral_form_survives_arbitrary_input(partner_client):
+    """The one form of a partner account (role ``ente``): what a person outside the service may send."""
+    _exercise(partner_client, reverse("portal:submit"))
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(OPERATOR_FORMS))
 def test_operator_forms_survive_arbitrary_input(operator, op_client, form):
     _exercise(op_client, OPERATOR_FORMS[form](operator))
