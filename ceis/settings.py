@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "ceis.approvals",
     # The referral portal of the partner bodies (role ``ente``).
     "portal",
+    # The REST API (api/): Django REST framework, its OpenAPI 3 schema (drf-spectacular), personal tokens.
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +355,31 @@ LOGGING = {
 REFERRALS_PAGE_SIZE = env.int("REFERRALS_PAGE_SIZE", default=25)
 CASELOAD_NO_INTERVIEW_DAYS = env.int("CASELOAD_NO_INTERVIEW_DAYS", default=7)
 CASELOAD_URGENT_NO_INTERVIEW_DAYS = env.int("CASELOAD_URGENT_NO_INTERVIEW_DAYS", default=2)
+
+# The REST API (api/, README "Tokens and the API"): JSON only (no browsable API: its pages carry inline
+# script), personal bearer tokens only, cursor pages, a request budget per token.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=30)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ceis API",
+    "DESCRIPTION": "Referrals, interviews, pathways and statistics of the CeIS anti-trafficking service, within "
+    "the access of the token's owner. Send a personal token as `Authorization: Bearer ceis_...`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
 
 # Data-subject rights and retention (privacy/). The nightly task lists what the retention rules would
 # act on; a listed record is acted on only once it has waited this many days without a coordinator

@@ -10,7 +10,8 @@ too: a circle closed by a late import is still a circle. Floors, from the bottom
    partner bodies' referrals from outside the service (a receipt and a status back, nothing more).
 3. The activities, side by side: ``interviews/``, ``groups/``, ``protection/``. None imports another.
 4. The readers: ``caseload/``, ``stats/`` and ``privacy/`` (rights and retention across every activity).
-5. ``devdata/``: the demo, load and scale seeding, which fill everything and which nothing imports.
+5. ``devdata/``: the demo, load and scale seeding, which fill everything and which nothing imports; ``api/``:
+   the REST API, which reads (and, for the portal, writes) through the apps below and which nothing imports.
 
 Across apps only an app's public face is imported: its models, selectors (reads), services (writes), signals
 and figures (what an activity counts for the readers), at the top of the app or of one of its sub-packages
@@ -41,8 +42,10 @@ FLOORS = {
     "privacy": 4,
     "documents": 4,  # case documents hang on people, referrals, interviews and pathways
     "devdata": 5,
+    "api": 5,  # the REST API: a reader and an entry point of every app below, which nothing imports
 }
-PUBLIC = {"models", "selectors", "services", "signals", "figures"}
+# ``periods``: the statistics' calendar periods, which whoever asks for statistics names (stats.periods).
+PUBLIC = {"models", "selectors", "services", "signals", "figures", "periods"}
 
 
 def _modules() -> dict[str, Path]:

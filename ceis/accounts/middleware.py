@@ -118,12 +118,21 @@ ACCOUNT_ROUTES = (
     "two_factor:*",
 )
 
+# The API's pages and schema (their tokens, the documentation): for every role that has an endpoint.
+API_ROUTES = ("api_tokens:*", "api:docs", "api:schema")
+
 # What each confined role may open besides ACCOUNT_ROUTES: view names, or "namespace:*" for a whole namespace.
 # Everything else (other apps, the Django admin, the notifications) answers 404 to them, as to anyone a route
 # is not for. Other entry points meant for these roles (the REST API) add their names here.
 CONFINED_ROUTES: dict[str, tuple[str, ...]] = {
-    roles.PARTNER: ("portal:*",),
-    roles.NETWORK: ("caseload:statistics", "caseload:statistics_csv", "caseload:statistics_xlsx"),
+    roles.PARTNER: ("portal:*", *API_ROUTES, "api:portal_referrals"),
+    roles.NETWORK: (
+        "caseload:statistics",
+        "caseload:statistics_csv",
+        "caseload:statistics_xlsx",
+        *API_ROUTES,
+        "api:statistics",
+    ),
 }
 
 

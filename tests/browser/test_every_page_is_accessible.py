@@ -84,6 +84,8 @@ CASE_SCREENS = [
     Screen("my referrals", lambda w: "/referrals/"),
     Screen("calendar link", lambda w: "/calendar/"),
     Screen("calendar link, a new one shown", lambda w: "/calendar/", _make_calendar_link),
+    Screen("API tokens", lambda w: "/accounts/api-tokens/"),
+    Screen("API documentation", lambda w: "/api/docs/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("referral intake, errors", lambda w: "/referrals/new/", _submit_empty),
     Screen("search by name", lambda w: "/referrals/", _search_by_name),

@@ -6,6 +6,7 @@ reach it; the sweeps below then test it with no further code:
 
     PUBLIC                anyone, signed in or not (the login page)
     SECRET_LINK           no login, the secret token in the URL is the key (the calendar feed): 404 without it
+    API                   the REST API (api/): a bearer token only, 401 without one; roles swept in tests/api
     ANY_USER              every signed-in user, whatever her role (home, her notifications, reference lists)
     own("notification")   a record of user A only: user B gets 404
     case("referral")      a case record of operator A (``kind`` says which record fills the URL: referral,
@@ -20,7 +21,7 @@ reach it; the sweeps below then test it with no further code:
     PARTNER_PORTAL        partner accounts (``ente``) only: the referral portal; every other role gets 404/403
 
 Partner and network accounts are confined: every route outside their own category and the account pages every
-user has (``ACCOUNT_PAGES``: home, logout, language, second factor) answers them 404, the Django admin included.
+user has (``ACCOUNT_PAGES``: home, logout, language, second factor, API tokens and docs) answers them 404, the Django admin included.
 
 A new kind of case record needs its records in ``case_urls`` (and an id in ``_reference_values`` for a
 new id parameter of a role route). The Django admin (``settings.ADMIN_URL``) is swept as one block:
@@ -62,6 +63,9 @@ DJANGO_ADMIN = Access("Django admin (staff only)")
 SECRET_LINK = Access("no login: the secret token in the link is the key")
 STATISTICS = Access("coordinators and the network")
 PARTNER_PORTAL = Access("partner accounts only")
+# The REST API (api/): a personal bearer token, never a session; no token is a 401, never a login redirect.
+# Each role's token is swept by tests/api (test_api_routes.py, and the schemathesis contract tests).
+API = Access("API: bearer token only")
 
 
 def case(kind: str, *, coordinator_only: bool = False) -> Access:
@@ -78,6 +82,19 @@ ROUTES: dict[str, Access] = {
     "login": PUBLIC,
     "set_password": PUBLIC,  # the one-time link's token is the credential; a wrong one shows no form
     "healthz": PUBLIC,  # the load balancer's probe: "ok" or "unavailable" only
+    # personal API tokens (her own) and the API's documentation page; the API itself (token only)
+    "api_tokens:list": ANY_USER,
+    "api_tokens:revoke": own("api_token"),
+    "api:docs": ANY_USER,
+    "api:schema": API,
+    "api:referrals": API,
+    "api:referral": API,
+    "api:interviews": API,
+    "api:interview": API,
+    "api:pathways": API,
+    "api:pathway": API,
+    "api:statistics": API,
+    "api:portal_referrals": API,
     # two-factor pages of the signed-in user herself
     "two_factor:profile": ANY_USER,
     "two_factor:setup": ANY_USER,
@@ -362,13 +379,25 @@ def test_route_sweep_covers_every_pattern(record_property):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("route", "name", "access"), _params([r for r in _classified() if r[2] not in (PUBLIC, SECRET_LINK)])
+    ("route", "name", "access"), _params([r for r in _classified() if r[2] not in (PUBLIC, SECRET_LINK, API)])
 )
 def test_anonymous_users_are_sent_to_login(route, name, access):
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(_fill(route))
         assert _to_login(response), (method, route, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "name", "access"), _params(_in(API)))
+def test_the_api_answers_401_without_a_token_even_to_a_signed_in_session(op_client, route, name, access):
+    if name == "api:schema":  # the schema alone also answers a session: the documentation page links it
+        assert op_client.get(_fill(route)).status_code == 200
+    for client in (Client(),) if name == "api:schema" else (Client(), op_client):
+        for method in ("get", "post"):
+            response = getattr(client, method)(_fill(route))
+            assert response.status_code == 401, (method, route, response.status_code)
+            assert response["WWW-Authenticate"] == "Bearer"
 
 
 @pytest.mark.django_db
@@ -433,9 +462,12 @@ def case_urls(operator, coordinator):
         absorbed=factories.ReferralFactory(assigned_to=[operator]).person,
         by=coordinator,
     )
+    from api.services import token_create
+
     return {
         "closure_request": {"pk": requested.pk},
         "merge": {"pk": merge.pk},
+        "api_token": {"pk": token_create(user=operator, name="A")[0].pk},
         "pathway_service": {"pathway_pk": pathway.pk},
         "referral_service": {"referral_pk": referral.pk},
         "service": {"pk": service.pk},
@@ -633,6 +665,9 @@ ACCOUNT_PAGES = {
     "two_factor:qr",
     "two_factor:setup_complete",
     "two_factor:backup_tokens",
+    # her API tokens and the API's documentation (the API itself, token only, is swept by tests/api)
+    "api_tokens:list",
+    "api:docs",
 }
 CONFINED = {"partner_client": PARTNER_PORTAL, "network_client": STATISTICS}
 
@@ -647,7 +682,7 @@ def _outside(own: Access) -> list:
     return [
         (route, name, access)
         for route, name, access in _classified()
-        if access not in (PUBLIC, SECRET_LINK, own) and name not in ACCOUNT_PAGES
+        if access not in (PUBLIC, SECRET_LINK, API, own) and name not in ACCOUNT_PAGES
     ]
 
 
@@ -685,7 +720,7 @@ def test_the_confined_sweeps_cover_every_route_but_the_public_ones_and_their_own
     for own in CONFINED.values():
         swept = {name for _, name, _ in _outside(own)}
         mine = {name for _, name, access in _classified() if access == own}
-        public = {name for _, name, access in _classified() if access in (PUBLIC, SECRET_LINK)}
+        public = {name for _, name, access in _classified() if access in (PUBLIC, SECRET_LINK, API)}
         assert swept | mine | public | ACCOUNT_PAGES == {name for _, name, _ in _classified()}
         assert "admin:index" in swept and "notifications:list" in swept and "partners:list" in swept
 
