@@ -34,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 from ceis import access  # noqa: E402
 from ceis.accounts.models import User  # noqa: E402
 from ceis.partners.models import PartnerBody  # noqa: E402
+from ceis.submissions import tokens  # noqa: E402
 from devdata.scale import PREFIX  # noqa: E402
 from interviews.models import Interview  # noqa: E402
 from protection.models import ProtectionPathway  # noqa: E402
@@ -160,6 +161,7 @@ def pages():
             "gender": "female",
             "birth_year": 1990 + n % 20,
             "consent_recorded": "on",
+            "submission_token": tokens.issue(operator),  # a fresh form each time, as a browser gets it
         }
 
     return [
