@@ -107,7 +107,6 @@ class PortalReferralSerializer(serializers.Serializer):
     gender = serializers.ChoiceField(choices=Person.Gender.choices, default=Person.Gender.NOT_STATED)
     birth_year = serializers.IntegerField(min_value=1900, max_value=9999, required=False, allow_null=True)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    consent_recorded = serializers.BooleanField(default=False)
     submission = serializers.UUIDField(
         required=False, allow_null=True, help_text="Your own id of this submission: sending it again adds nothing."
     )

@@ -35,6 +35,7 @@ from api.services import token_create  # noqa: E402
 from ceis import access  # noqa: E402
 from ceis.accounts.models import User  # noqa: E402
 from ceis.partners.models import PartnerBody  # noqa: E402
+from ceis.submissions import tokens  # noqa: E402
 from devdata.scale import PREFIX  # noqa: E402
 from interviews.models import Interview  # noqa: E402
 from protection.models import ProtectionPathway  # noqa: E402
@@ -160,6 +161,7 @@ def pages():
             "last_name": f"Persona{n}p{os.getpid()}",  # one word with digits: matches no other bench person
             "gender": "female",
             "birth_year": 1990 + n % 20,
+            "submission_token": tokens.issue(operator),  # a fresh form each time, as a browser gets it
         }
 
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ REFUSED_MESSAGES = {
     tokens.Refused.INVALID: _("The form's one-time code is not valid for you, so nothing was saved."),
     tokens.Refused.EXPIRED: _("The form stayed open too long and its one-time code has expired: nothing was saved."),
 }
+logger = logging.getLogger("ceis.submissions")
 MARK = "submitted_once"  # set on the view (and kept by functools.wraps on the decorators above it)
 
 
@@ -28,6 +30,8 @@ def created(request, obj) -> None:
 
 
 def refused(request, reason: str):
+    match = getattr(request, "resolver_match", None)
+    logger.info("submission refused: %s token on %s", reason, match.view_name if match else "?")  # no data
     return render(request, "submissions/refused.html", {"message": REFUSED_MESSAGES[reason]}, status=400)
 
 

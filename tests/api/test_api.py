@@ -209,7 +209,6 @@ def _referral(**overrides) -> str:
         "urgency": "priority",
         "reason": "Lavora senza paga e ha paura.",
         "exploitation_forms": ["labour"],
-        "consent_recorded": True,
     }
     data.update(overrides)
     return json.dumps(data)

@@ -67,6 +67,15 @@ NOT_PROTECTED = {
             "healthz",
             "referrals:mine",
             "approvals:list",
+            "api:docs",
+            "api:schema",
+            "api:referrals",
+            "api:referral",
+            "api:interviews",
+            "api:interview",
+            "api:pathways",
+            "api:pathway",
+            "api:statistics",
             "portal:home",
             "portal:receipt",
             "referrals:person_merge",
@@ -215,6 +224,9 @@ NOT_PROTECTED = {
         SIGN_IN,
     ),
     "portal:submit": OWN_KEY,
+    "api:portal_referrals": OWN_KEY + " (field 'submission'); token-authenticated API calls carry no form",
+    "api_tokens:list": "creates a token whose secret only this answer shows: a second one is listed and revocable",
+    "api_tokens:revoke": STATES,
 }
 
 
