@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from doublemetaphone import doublemetaphone
 
@@ -156,17 +157,16 @@ def find_candidates(
     rows = (
         PersonMatchKey.objects.filter(digest__in=list(wanted))
         .filter(year_filter(birth_year))
-        .values_list("person_id", "kind", "slot", "digest", "person__birth_year", "person__merged_into_id")
+        # the keys of a record merged into another (it keeps them, ``referrals.merge``) count for the record kept
+        .annotate(target=Coalesce("person__merged_into", "person"))
+        .exclude(target=exclude_pk)
+        .values_list("target", "kind", "slot", "digest", "person__birth_year")
     )
     # person -> her word index -> (best weight, kind, slot matched)
     found: dict[int, dict[int, tuple[float, str, str]]] = {}
     years: dict[int, int | None] = {}
-    for person_id, kind, slot, dig, year, merged_into in rows:
-        # The keys of a record merged into another stay with its alias and lead to the record kept.
-        person_id = merged_into or person_id
-        if person_id == exclude_pk:
-            continue
-        years.setdefault(person_id, year)
+    for person_id, kind, slot, dig, year in rows:
+        years[person_id] = year
         for index, wanted_kind in wanted.get(dig, ()):
             if wanted_kind != kind:
                 continue

@@ -54,8 +54,7 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("privacy.Erasure", "person"): Policy.REFUSE,
     # the name keys stay with the alias: a search by the absorbed name finds it, and its link leads on
     ("referrals.PersonNameKey", "person"): Policy.KEEP,
-    # so do the blind match keys: a match on the absorbed names is offered as the survivor (referrals.matching)
-    ("referrals.PersonMatchKey", "person"): Policy.KEEP,
+    ("referrals.PersonMatchKey", "person"): Policy.KEEP,  # matching counts them for the record kept
     ("referrals.PersonMerge", "survivor"): Policy.KEEP,
     ("referrals.PersonMerge", "absorbed"): Policy.KEEP,
 }

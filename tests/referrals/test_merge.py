@@ -609,3 +609,21 @@ def test_retention_leaves_the_merged_record_to_follow_the_record_kept(coordinato
     rule = RetentionRule.objects.get(kind="person_inactive")
     later = timezone.now() + datetime.timedelta(days=31 * (rule.months + 1))
     assert other.pk not in set(due(rule, now=later).values_list("pk", flat=True))
+
+
+def test_matching_at_intake_offers_the_record_kept_for_the_merged_names(coordinator, operator, kept, other):
+    """The merged record keeps its match keys; a coordinator is offered the record kept, and no hidden record."""
+    from referrals import matching, services
+
+    merging.merge_people(survivor=kept, absorbed=other, by=coordinator)
+    found = matching.find_candidates(first_name="Blessing", last_name="Osazu", aliases="", birth_year=1999)
+    assert [c.person_id for c in found] == [kept.pk]
+    newcomer = Person(first_name="Blessing", last_name="Osazu", birth_year=1999)
+    matches = services.likely_matches(person=newcomer, user=coordinator)
+    assert [p.pk for p, _ in matches.visible] == [kept.pk] and not matches.hidden
+    assert (
+        matching.find_candidates(
+            first_name="Blessing", last_name="Osazu", aliases="", birth_year=1999, exclude_pk=kept.pk
+        )
+        == []
+    )
