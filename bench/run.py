@@ -27,6 +27,9 @@ PY = sys.executable
 
 TARGET_RATIO = 1.5
 TARGET_QUERIES = 15
+# The intake POST claims its one-time submission token and records its result in the transaction of the insert
+# (ceis/submissions): + 2 statements, + the SAVEPOINT/RELEASE its service's transaction becomes inside that one.
+QUERY_TARGETS = {"intake_post": TARGET_QUERIES + 4}
 TARGET_SLOWEST_MS = 50.0
 # Issue #20's targets, for an otherwise idle machine (reported beside the machine's load; they decide the exit
 # code only with BENCH_STRICT=1, as a shared machine measures its neighbours as much as this application).
@@ -161,7 +164,7 @@ def verdicts(small: dict, large: dict) -> tuple[dict, list[dict]]:
         checks = {
             "ratio": ratio <= TARGET_RATIO,
             "queries_equal": s["queries_seen"] == g["queries_seen"],
-            "queries_max": g["queries"] <= TARGET_QUERIES and s["queries"] <= TARGET_QUERIES,
+            "queries_max": max(g["queries"], s["queries"]) <= QUERY_TARGETS.get(key, TARGET_QUERIES),
             "slowest_query": g["slowest_query_ms"] <= TARGET_SLOWEST_MS,
         }
         all_pass &= all(checks.values())

@@ -168,14 +168,23 @@ def connect() -> None:
     from protection.models import PlanGoal, ProtectionPathway, ResidencePermit
     from referrals.models import Person, Referral
 
-    watch(Referral, ("status", "urgency", "received_at"), _root_change("referrals.Referral", "pk", on_create=False))
+    # person_id: a merge of two records moves a referral or a pathway to another person (another case code)
+    watch(
+        Referral,
+        ("status", "urgency", "received_at", "person_id"),
+        _root_change("referrals.Referral", "pk", on_create=False),
+    )
     watch(
         Interview,
         ("held_at", "status", "referral_id"),
         _root_change("referrals.Referral", "referral_id", on_create=True),
     )
-    watch(GroupSession, ("held_at",), _root_change("groups.GroupSession", "pk", on_create=False))
-    watch(ProtectionPathway, ("phase", "ended_on"), _root_change("protection.ProtectionPathway", "pk", on_create=False))
+    watch(GroupSession, ("held_at", "status"), _root_change("groups.GroupSession", "pk", on_create=False))
+    watch(
+        ProtectionPathway,
+        ("phase", "ended_on", "person_id"),
+        _root_change("protection.ProtectionPathway", "pk", on_create=False),
+    )
     pathway_child = _root_change("protection.ProtectionPathway", "pathway_id", on_create=True)
     watch(ResidencePermit, ("expires_on", "pathway_id"), pathway_child)
     watch(PlanGoal, ("status", "target_date", "pathway_id"), pathway_child)

@@ -164,19 +164,26 @@ def _held_interviews() -> QuerySet:
     return Interview.objects.exclude(status=Interview.Status.SCHEDULED).filter(held_at__isnull=False)
 
 
+def _scheduled_interviews() -> QuerySet:
+    """Interviews booked and not yet recorded: a referral with one is not "without interview" (issue 15). Read
+    from the index on (referral, held_at), which carries the status."""
+    return Interview.objects.filter(status=Interview.Status.SCHEDULED)
+
+
 def open_referrals() -> QuerySet[Referral]:
     # IN (the open statuses) rather than <> 'closed': the index on status serves an IN list, not a <>.
     return Referral.objects.filter(status__in=OPEN_STATUSES)
 
 
 def referrals_without_interview(now: datetime.datetime | None = None) -> QuerySet[Referral]:
-    """Open referrals with no interview held after N days (after fewer when in immediate danger)."""
+    """Open referrals with no interview held nor scheduled after N days (after fewer when in immediate danger)."""
     now = now or timezone.now()
     late = now - datetime.timedelta(days=settings.CASELOAD_NO_INTERVIEW_DAYS)
     urgent_late = now - datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
     return (
         open_referrals()
         .filter(~Exists(_held_interviews().filter(referral=OuterRef("pk"))))
+        .filter(~Exists(_scheduled_interviews().filter(referral=OuterRef("pk"))))
         .filter(Q(received_at__lt=late) | Q(urgency=Referral.Urgency.IMMEDIATE, received_at__lt=urgent_late))
     )
 
@@ -254,9 +261,12 @@ def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[Operat
     urgent_no_interview = datetime.timedelta(days=settings.CASELOAD_URGENT_NO_INTERVIEW_DAYS)
     assessment = datetime.timedelta(days=ASSESSMENT_DAYS)
     referral_items = []
-    for user_pk, pk, status, urgency, received_at, first, code in (
+    for user_pk, pk, status, urgency, received_at, first, booked, code in (
         referral_rows.filter(content_object__status__in=OPEN_STATUSES)
-        .annotate(first_held=Subquery(first_held))
+        .annotate(
+            first_held=Subquery(first_held),
+            booked=Exists(_scheduled_interviews().filter(referral=OuterRef("content_object"))),
+        )
         .values_list(
             "user",
             "content_object",
@@ -264,11 +274,14 @@ def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[Operat
             "content_object__urgency",
             "content_object__received_at",
             "first_held",
+            "booked",
             "content_object__person__case_code",
         )
     ):
         counts = rows[user_pk].referrals
         counts[(status, urgency)] = counts.get((status, urgency), 0) + 1
+        if first is None and booked:
+            continue  # an interview is scheduled: not late for want of one (a status change refreshes this)
         if first is None:
             kind, deadline = Overdue.NO_INTERVIEW, received_at + no_interview
             if urgency == Referral.Urgency.IMMEDIATE:
@@ -301,7 +314,12 @@ def count_caseloads(now: datetime.datetime, operators) -> dict[int, tuple[Operat
 
     for r in (
         access.assignee_pairs(GroupSession)
-        .filter(user__in=list(rows), content_object__held_at__gte=start, content_object__held_at__lt=end)
+        .filter(
+            user__in=list(rows),
+            content_object__status=GroupSession.Status.HELD,
+            content_object__held_at__gte=start,
+            content_object__held_at__lt=end,
+        )
         .values("user")
         .annotate(n=Count("content_object", distinct=True))
     ):

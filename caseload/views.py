@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from caseload import selectors, services
@@ -88,7 +89,7 @@ def reassign(request):
     )
     messages.success(
         request,
-        _("%(count)d records reassigned to %(operator)s.")
+        ngettext("%(count)d record reassigned to %(operator)s.", "%(count)d records reassigned to %(operator)s.", moved)
         % {"count": moved, "operator": str(form.cleaned_data["operator"])},
     )
     return redirect("caseload:dashboard")

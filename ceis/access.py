@@ -5,7 +5,7 @@ permissions: assigning an operator grants ``view_`` and ``change_`` on the root,
 revokes both. Coordinators hold the model-level permissions through their Group and so see all
 (``accept_global_perms``); operators' Group holds none, admins hold none. Children (interviews, reports, the
 parts of a pathway) are visible exactly when the root above them is; a person when one of her
-referrals or pathways is.
+referrals or pathways is (and never once merged into another record: she is then only an alias).
 
 A record the user may not see is answered with 404, never 403.
 
@@ -198,6 +198,9 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
     if model in _roots():
         return _hide_restricted(_visible_roots(model, user, action, qs), user)
     if model is Person:
+        # A record merged into another is nobody's to see: it is the alias of its case code, its links lead on
+        # to the record kept (``referrals.views``), and nothing hangs beneath it.
+        qs = qs.filter(merged_into__isnull=True)
         # A person is visible when one of her referrals or pathways is.
         if user.is_authenticated and user.is_active and user.has_perm(_perm(Person, action)):
             return qs

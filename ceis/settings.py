@@ -82,8 +82,16 @@ INSTALLED_APPS = [
     "documents",
     # Consent, legal bases without consent and the register of sharing (GDPR art. 9, 25): ceis/consent.
     "ceis.consent",
+    # One-time submission tokens: a creating form saves once, however often it is sent (ceis/submissions).
+    "ceis.submissions",
     # Closures by operators that wait for a coordinator's approval: ceis/approvals.
     "ceis.approvals",
+    # The referral portal of the partner bodies (role ``ente``).
+    "portal",
+    # The REST API (api/): Django REST framework, its OpenAPI 3 schema (drf-spectacular), personal tokens.
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +129,7 @@ TEMPLATES = [
                 "ceis.approvals.context_processors.pending_closures",
             ],
             "libraries": {"ceis_tags": "ceis.templatetags.ceis_tags"},
+            "builtins": ["ceis.submissions.templatetags.submissions"],  # {% submission_token %} everywhere
         },
     },
 ]
@@ -237,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.send_interview_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "session-reminders": {
+        "task": "groups.tasks.send_session_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "pathway-reminders": {
         "task": "protection.tasks.send_pathway_reminders",
         "schedule": crontab(hour=7, minute=15),
@@ -251,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Statistics snapshots: re-count what changes marked stale (so the next view is quick), and every
     # snapshot once a day (stats/snapshots.py).
+    "purge-expired-submissions": {
+        "task": "ceis.submissions.tasks.purge_expired_submissions",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "refresh-statistics": {
         "task": "caseload.tasks.refresh_statistics",
         "schedule": 600.0,
@@ -339,6 +356,31 @@ REFERRALS_PAGE_SIZE = env.int("REFERRALS_PAGE_SIZE", default=25)
 CASELOAD_NO_INTERVIEW_DAYS = env.int("CASELOAD_NO_INTERVIEW_DAYS", default=7)
 CASELOAD_URGENT_NO_INTERVIEW_DAYS = env.int("CASELOAD_URGENT_NO_INTERVIEW_DAYS", default=2)
 
+# The REST API (api/, README "Tokens and the API"): JSON only (no browsable API: its pages carry inline
+# script), personal bearer tokens only, cursor pages, a request budget per token.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=30)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ceis API",
+    "DESCRIPTION": "Referrals, interviews, pathways and statistics of the CeIS anti-trafficking service, within "
+    "the access of the token's owner. Send a personal token as `Authorization: Bearer ceis_...`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
 # Data-subject rights and retention (privacy/). The nightly task lists what the retention rules would
 # act on; a listed record is acted on only once it has waited this many days without a coordinator
 # excluding it (and is still due, and not under legal hold, at that moment).
@@ -364,6 +406,8 @@ MIDDLEWARE[_AUTH_INDEX + 1 : _AUTH_INDEX + 1] = [
     "ceis.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ceis.accounts.middleware.RequireTwoFactorMiddleware",
+    # Partner and network accounts: their own pages only, 404 elsewhere (the admin included).
+    "ceis.accounts.middleware.ConfinedRolesMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password step and the code step

@@ -8,7 +8,9 @@ from ceis.accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),  # public: load balancers and process managers
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("ceis.accounts.urls")),
+    path("api/", include("api.urls")),
     path("partners/", include("ceis.partners.urls")),
     path("referrals/", include("referrals.urls")),
     path("interviews/reports/", include("interviews.report_urls")),
@@ -29,5 +31,6 @@ urlpatterns = [
     path("audit/", include("ceis.audit.urls")),
     path("consent/", include("ceis.consent.urls")),
     path("approvals/", include("ceis.approvals.urls")),
+    path("portal/", include("portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

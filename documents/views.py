@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.submissions.decorators import submitted_once
 from ceis.uploads import size_limited
 
 from . import selectors, services
@@ -38,6 +39,7 @@ def _back(record) -> str:
 @role_required(*CASE_ROLES)
 @size_limited(max_upload_bytes)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def add(request, attach: str, pk: int, *, upload_limit):
     record = selectors.attachable_get(request.user, attach, pk, action="change")
     form = DocumentForm(request.POST or None, request.FILES or None, file_too_large=upload_limit.refused)

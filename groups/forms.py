@@ -27,6 +27,11 @@ FACILITATOR_REQUIRED = _("Choose at least one facilitating operator.")
 INACTIVE_CENTRE = _("This body is not active: choose an active host centre.")
 COUNT_RANGE = _("Enter a number of people between 1 and 500.")
 ATTENDANCE_REQUIRED = _("A session held in the past needs its attendance: enter at least one row.")
+FUTURE_HELD = _(
+    "A session dated in the future cannot be marked held: plan it now, and mark it held once it has taken place."
+)
+PAST_PLANNED = _("A planned session is dated from now on: for a session already held, choose “already held”.")
+PLANNED_NO_ATTENDANCE = _("A planned session has no attendance yet: leave the rows empty, or choose “already held”.")
 DUPLICATE_ROW = _(
     "%(nationality)s · %(gender)s · %(language)s is on more than one row: add the numbers up on a single row."
 )
@@ -72,9 +77,21 @@ class SessionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
+    status = forms.ChoiceField(
+        label=_("This session is"),
+        choices=[
+            (GroupSession.Status.PLANNED, _("planned: it has not taken place yet")),
+            (GroupSession.Status.HELD, _("already held: record its attendance now")),
+        ],
+        initial=GroupSession.Status.PLANNED,
+        widget=forms.RadioSelect,
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         session = self.instance
+        if session.pk:
+            del self.fields["status"]  # planned sessions are held or cancelled from their page
         current = access.assignees([session]).get(session.pk, []) if session.pk else []
         assignable = access.operators_assignable().values("pk")
         self.fields["facilitators"].queryset = (
@@ -94,6 +111,8 @@ class SessionForm(forms.ModelForm):
         self.fields["host_centre"].error_messages["invalid_choice"] = INACTIVE_CENTRE
         chosen = [language.pk for language in session.languages.all()] if session.pk else []
         self.fields["languages"].queryset = material_selectors.languages_offered(chosen)
+        self.fields["languages"].label = _("Languages")
+        self.fields["languages"].help_text = _("Of a planned session, those invited; once it is held, those used.")
         chosen = [material.pk for material in session.materials.all()] if session.pk else []
         self.fields["materials"].queryset = material_selectors.materials_offered(chosen)
         self.fields["materials"].label_from_instance = lambda m: f"{m.title} ({m.get_kind_display()})"
@@ -101,6 +120,7 @@ class SessionForm(forms.ModelForm):
             Layout(
                 Fieldset(
                     _("When and where"),
+                    *(["status"] if "status" in self.fields else []),
                     _row("held_at", "host_centre", "place"),
                 ),
                 Fieldset(
@@ -117,6 +137,21 @@ class SessionForm(forms.ModelForm):
                 ),
             )
         )
+
+    def intended_status(self) -> str | None:
+        """The status the session will have once saved: chosen on a new session, unchanged on an edit."""
+        if "status" in self.fields:
+            return self.cleaned_data.get("status")
+        return self.instance.status
+
+    def clean(self):
+        data = super().clean()
+        when, status = data.get("held_at"), self.intended_status()
+        if when and status == GroupSession.Status.HELD and when > timezone.now():
+            self.add_error("held_at", FUTURE_HELD)
+        if when and "status" in self.fields and status == GroupSession.Status.PLANNED and when < timezone.now():
+            self.add_error("held_at", PAST_PLANNED)
+        return data
 
 
 class AttendanceRowForm(forms.ModelForm):
@@ -150,10 +185,11 @@ class AttendanceRowForm(forms.ModelForm):
 
 
 class BaseAttendanceFormSet(forms.BaseFormSet):
-    """Rows are checked together: no (nationality, gender, language) twice, and a past session needs one."""
+    """Rows are checked together: no (nationality, gender, language) twice; a held session needs one, a planned
+    session none."""
 
-    def __init__(self, *args, session_form: SessionForm, **kwargs):
-        self.session_form = session_form
+    def __init__(self, *args, session_form: SessionForm | None, **kwargs):
+        self.session_form = session_form  # None: the session is being marked held
         chosen = {row["language"] for row in kwargs.get("initial") or [] if row.get("language")}
         self.languages = material_selectors.languages_offered(chosen)
         super().__init__(*args, **kwargs)
@@ -197,9 +233,14 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
                     code="duplicate",
                 )
             seen.add(key)
-        held_at = self.session_form.cleaned_data.get("held_at") if self.session_form.is_valid() else None
-        if held_at and held_at <= timezone.now() and not seen:
+        if self.session_form is None:
+            status = GroupSession.Status.HELD
+        else:
+            status = self.session_form.intended_status() if self.session_form.is_valid() else None
+        if status == GroupSession.Status.HELD and not seen:
             raise forms.ValidationError(ATTENDANCE_REQUIRED, code="required")
+        if status == GroupSession.Status.PLANNED and seen:
+            raise forms.ValidationError(PLANNED_NO_ATTENDANCE, code="planned")
 
     def rows(self) -> list[dict]:
         """The rows to keep: nationality (code), gender, language (or None) and count."""
@@ -218,7 +259,7 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
 MAX_FORMSET_ROWS = 100
 
 
-def attendance_formset(data=None, *, session: GroupSession, session_form: SessionForm, extra: int):
+def attendance_formset(data=None, *, session: GroupSession, session_form: SessionForm | None, extra: int):
     """The attendance table of a session: its rows, then ``extra`` empty rows."""
     initial = [
         {"nationality": r.nationality.code, "gender": r.gender, "language": r.language_id, "count": r.count}

@@ -25,7 +25,19 @@ from referrals.models import Person, Referral
 
 
 class GroupSession(models.Model):
+    """A session is planned (date, host centre, invited languages, facilitators), then held or cancelled.
+
+    Attendance, follow-ups and every count of sessions or people reached are for held sessions only; a
+    session dated in the future cannot be held.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
     held_at = models.DateTimeField(_("date and time"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     host_centre = models.ForeignKey(
         PartnerBody, on_delete=models.PROTECT, related_name="group_sessions", verbose_name=_("host centre")
     )
@@ -49,10 +61,26 @@ class GroupSession(models.Model):
         verbose_name = _("group information session")
         verbose_name_plural = _("group information sessions")
         ordering = ["-held_at", "-id"]
-        indexes = [models.Index(fields=["host_centre", "-held_at"], name="groupsession_centre_held")]
+        indexes = [
+            models.Index(fields=["host_centre", "-held_at"], name="groupsession_centre_held"),
+            # Counts of sessions held in a period, and the planned ones of the agenda and the reminders.
+            models.Index(fields=["status", "held_at"], name="groupsession_status_when"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.host_centre} · {self.held_at:%d/%m/%Y}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
 
 class AttendanceRow(models.Model):

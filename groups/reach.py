@@ -97,8 +97,9 @@ class LanguageGap:
 
 
 def held_in(sessions: QuerySet[GroupSession], period: Period) -> QuerySet[GroupSession]:
+    """The sessions held in the period: planned and cancelled ones count nowhere."""
     start, end = period.bounds()
-    return sessions.filter(held_at__gte=start, held_at__lt=end)
+    return sessions.filter(status=GroupSession.Status.HELD, held_at__gte=start, held_at__lt=end)
 
 
 def _held_ids(sessions: QuerySet[GroupSession], period: Period) -> QuerySet:

@@ -56,10 +56,12 @@ class Day:
 
 
 def upcoming_for(user, *, mine: bool, days: int = 60) -> list[Day]:
-    """Sessions from the start of today for ``days`` days, grouped by local day, soonest first."""
+    """Sessions planned (or held already today) from the start of today for ``days`` days, grouped by local
+    day, soonest first; cancelled ones are left out."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     qs = (
         sessions_for(user, mine=mine)
+        .exclude(status=GroupSession.Status.CANCELLED)
         .filter(held_at__gte=start, held_at__lt=start + datetime.timedelta(days=days))
         .order_by("held_at", "id")
     )

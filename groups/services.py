@@ -28,7 +28,7 @@ def group_session_save(*, form, attendance, facilitators: Iterable, by) -> Group
     language, count). Facilitators are assigned through ``ceis.access``; those no longer listed are
     unassigned. All or nothing.
     """
-    rows = attendance.rows() if hasattr(attendance, "rows") else list(attendance)
+    rows = attendance.rows() if hasattr(attendance, "rows") else list(attendance or ())
     facilitators = list(facilitators)
     if not facilitators:
         raise ValueError("A session needs at least one facilitating operator.")
@@ -36,10 +36,49 @@ def group_session_save(*, form, attendance, facilitators: Iterable, by) -> Group
         session = form.save(commit=False)
         if session.pk is None:
             session.created_by = by
+            session.status = form.cleaned_data.get("status") or GroupSession.Status.PLANNED
+        _check_status(session, rows)
         session.save()
         form.save_m2m()
         _save_attendance(session, rows)
         _set_facilitators(session, facilitators, by=by)
+    return session
+
+
+def _check_status(session: GroupSession, rows: list) -> None:
+    """Only a held session has attendance, and only a session that has taken place is held."""
+    if session.status == GroupSession.Status.HELD and session.held_at > timezone.now():
+        raise ValueError("A session dated in the future cannot be held.")
+    if session.status != GroupSession.Status.HELD and rows:
+        raise ValueError("Only a held session has attendance.")
+
+
+@transaction.atomic
+def session_hold(*, session: GroupSession, attendance, by) -> GroupSession:
+    """Mark a planned session held, with its attendance table. All or nothing."""
+    rows = attendance.rows() if hasattr(attendance, "rows") else list(attendance)
+    session = GroupSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != GroupSession.Status.PLANNED:
+        raise ValueError("Only a planned session can be marked held.")
+    if not rows:
+        raise ValueError("A held session needs its attendance.")
+    session.status = GroupSession.Status.HELD
+    _check_status(session, rows)
+    with acting_as(by):
+        session.save(update_fields=["status", "updated_at"])
+        _save_attendance(session, rows)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: GroupSession, by) -> GroupSession:
+    """Cancel a planned session: it stays on record, counted nowhere and reminded to no one."""
+    session = GroupSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != GroupSession.Status.PLANNED:
+        raise ValueError("Only a planned session can be cancelled.")
+    session.status = GroupSession.Status.CANCELLED
+    with acting_as(by):
+        session.save(update_fields=["status", "updated_at"])
     return session
 
 
@@ -99,6 +138,8 @@ def session_follow_ups_create(*, session: GroupSession, requests: Iterable[Mappi
     and a referral through ``referral_intake``: channel "group-session follow-up", the session's host
     centre as referring body (even if it has closed since), received now, the recorder assigned.
     """
+    if session.status != GroupSession.Status.HELD:
+        raise ValueError("Only a held session has follow-ups.")
     centre = session.host_centre
     referrals = []
     for request in requests:

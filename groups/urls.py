@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/follow-ups/", views.follow_ups, name="follow_ups"),
+    path("<int:pk>/hold/", views.hold, name="hold"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     # --- Other parts of the groups app: add their url lines below this line. ---
 ]

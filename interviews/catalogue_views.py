@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ceis.accounts.decorators import permissions_or_404
+from ceis.submissions.decorators import submitted_once
 
 from .catalogue_forms import (
     CatalogueFilterForm,
@@ -69,6 +70,7 @@ def indicator_edit(request, pk: int):
 
 @permissions_or_404(VIEW, ADD)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def indicator_create_view(request):
     form = IndicatorCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
 from ceis.pdf import letterhead_context
+from ceis.submissions.decorators import submitted_once
 
 from . import reports
 from .report_forms import ReportForm, SentForm
@@ -29,12 +30,15 @@ CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def create(request, referral_pk: int):
     referral = reports.referral_for_report(request.user, referral_pk, action="change")
     form = ReportForm(request.POST or None, instance=reports.report_new(referral=referral))
     if request.method == "POST" and form.is_valid():
         report = reports.report_save(form=form, by=request.user)
-        messages.success(request, _("Report saved. Check it, print it, then record the date it was sent."))
+        # Without consent the print page says, in one message, that it is saved but cannot be printed or sent.
+        if reports.report_refusal(report) is None:
+            messages.success(request, _("Report saved. Check it, print it, then record the date it was sent."))
         return redirect("reports:print", report.pk)
     return render(request, "interviews/report_form.html", {"form": form, "referral": referral, "report": None})
 
@@ -46,7 +50,8 @@ def edit(request, pk: int):
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         reports.report_save(form=form, by=request.user)
-        messages.success(request, _("Report saved."))
+        if reports.report_refusal(report) is None:
+            messages.success(request, _("Report saved."))
         return redirect("reports:print", report.pk)
     return render(request, "interviews/report_form.html", {"form": form, "referral": report.referral, "report": report})
 
@@ -115,6 +120,7 @@ def _sent_form(report, data=None) -> SentForm:
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def sent(request, pk: int):
     report = reports.report_get(request.user, pk, action="change")
     form = _sent_form(report, request.POST or None)

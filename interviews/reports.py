@@ -124,7 +124,7 @@ def report_refusal(report: Report) -> SharingRefused | None:
     purpose = purpose_for(recipient)
     if may_share(person, purpose, recipient) is not None:
         return None
-    return SharingRefused(person=person, purpose=purpose, recipient=recipient)
+    return SharingRefused(person=person, purpose=purpose, recipient=recipient, kept="report")
 
 
 # Services

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.agenda import planned_sessions
 from ceis.audit.services import record_viewed
 from ceis.service.selectors import service_settings
 from ceis.service.services import service_settings_update
+from ceis.submissions.decorators import submitted_once
 from referrals.models import Referral
 
 from . import catalogues, profile, selectors, services
@@ -44,6 +46,7 @@ def for_referral(request, referral_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def schedule(request, referral_pk: int):
     referral = _referral(request, referral_pk, action="change")
     if not referral.is_open:
@@ -105,6 +108,7 @@ def _full_form(request, *, referral: Referral, interview: Interview | None):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def record(request, referral_pk: int):
     """Record an interview that was not scheduled beforehand."""
     referral = _referral(request, referral_pk, action="change")
@@ -167,6 +171,7 @@ def agenda(request):
             "interviews": selectors.agenda_for(request.user, mine=mine),
             "entries": entries,
             "drafts": drafts,
+            "sessions": list(planned_sessions(request.user, mine=mine)),
             "mine": mine,
         },
     )

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ceis.accounts.decorators import permissions_or_404
+from ceis.submissions.decorators import submitted_once
 
 from . import selectors, services
 from .forms import LanguageFilterForm, LanguageForm, MaterialFilterForm, MaterialForm
@@ -147,6 +148,7 @@ def _material_form(request, material: Material | None, upload_limit: SizeLimitUp
 @permissions_or_404(VIEW, ADD)
 @require_http_methods(["GET", "POST"])
 @upload_size_limited
+@submitted_once
 def material_create(request, *, upload_limit):
     return _material_form(request, None, upload_limit)
 
@@ -251,6 +253,7 @@ def _language_form(request, language: Language | None):
 
 @permissions_or_404(VIEW_LANGUAGE, ADD_LANGUAGE)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def language_create(request):
     return _language_form(request, None)
 

@@ -127,6 +127,7 @@ def due(rule: RetentionRule, now: datetime.datetime | None = None, *, include_li
 
         cutoff = _months_ago(now, rule.months)
         recent = Q(updated_at__gte=cutoff)
+        qs = qs.filter(merged_into__isnull=True)  # a merged record follows the record kept (erased with her)
         qs = qs.exclude(Exists(Referral.objects.filter(Q(person=OuterRef("pk")) & (~Q(status="closed") | recent))))
         qs = qs.exclude(
             Exists(

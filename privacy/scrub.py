@@ -111,10 +111,11 @@ def scrub_records(target: type[models.Model], ids) -> None:
 
 def scrub_person(person) -> None:
     """Anonymise the person and all her records. Bypasses ``save()`` so no keys are recomputed."""
-    from referrals.models import Person, PersonNameKey
+    from referrals.models import Person, PersonMatchKey, PersonNameKey
 
     scrub_records(Person, [person.pk])
     PersonNameKey.objects.filter(person=person).delete()
+    PersonMatchKey.objects.filter(person=person).delete()
     Person.objects.filter(pk=person.pk).update(date_of_birth=None, duplicate_key="")
     _rewrite(Person.objects.filter(pk=person.pk), PERSON_FIELDS)
     # Always a fresh ciphertext in first_name: the record keeps a name to show, and no old one survives.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from ceis import access
+from referrals import selectors as referral_selectors
 from referrals.models import Person
 
 from .models import Erasure, LegalHold, Restriction, RetentionCandidate, RetentionRun
 
 
 def person_by_code(code: str, user) -> Person | None:
-    return access.visible(Person, user).filter(case_code=code.strip().upper()).first()
+    return referral_selectors.person_by_code(code, user)
 
 
 def person_status(person: Person) -> dict:
@@ -28,7 +28,7 @@ def flagged_people() -> QuerySet[Person]:
     held = LegalHold.objects.filter(person=OuterRef("pk"))
     return (
         Person.objects.annotate(restricted=Exists(restricted), held=Exists(held))
-        .filter(Q(restricted=True) | Q(held=True))
+        .filter(Q(restricted=True) | Q(held=True), merged_into__isnull=True)  # a merged record's flags were carried
         .only("id", "case_code")
         .order_by("case_code")
     )

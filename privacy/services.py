@@ -66,6 +66,9 @@ def person_erase(*, person, by, rule: RetentionRule | None = None) -> Erasure:
     if Erasure.objects.filter(person=person).exists():
         raise RightsError(_("This person has already been erased."))
     scrub.scrub_person(person)
+    # The records merged into hers (aliases of their case codes) still hold her other names.
+    for alias in Person.objects.filter(merged_into=person):
+        scrub.scrub_person(alias)
     # The reasons of a restriction may name her too: keep the flag, drop the words.
     Restriction.objects.filter(person=person).update(reason=scrub.PLACEHOLDER)
     with acting_as(by):

@@ -15,6 +15,7 @@ from ceis.accounts import roles
 from ceis.consent.forms import receiving_body_field
 from ceis.forms import DateInput
 from ceis.partners.models import PartnerBody
+from referrals import selectors as referral_selectors
 from referrals.models import Person
 from referrals.services import duplicate_candidates
 
@@ -154,7 +155,7 @@ class OpenTransferForm(_OpenForm):
         code = self.cleaned_data["case_code"].strip()
         if not code:
             return None
-        person = access.visible(Person.objects.filter(case_code__iexact=code), self.user).first()
+        person = referral_selectors.person_by_code(code, self.user)  # an old (merged) case code leads on
         if person is None:
             raise forms.ValidationError(_("No person you may see has this case code."))
         return person

@@ -26,6 +26,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ceis import access
 
@@ -253,7 +254,8 @@ def _job_items(jobs) -> list[TimelineItem]:
         if job["s3"]:
             parts.append(job["s3"])
         if job["n1"]:
-            parts.append(_("%(n)s hours a week") % {"n": job["n1"]})
+            hours = int(job["n1"])
+            parts.append(ngettext("%(n)s hour a week", "%(n)s hours a week", hours) % {"n": hours})
         parts += [_span(job["d1"], job["d2"]), str(outcomes.get(job["s4"], job["s4"]))]
         items.append(TimelineItem(job["d1"], "job", _("job placement"), " · ".join(parts), "job", job["pk"], rank=6))
     return items

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from ceis.approvals.selectors import pending_redirect
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.submissions.decorators import submitted_once
 from referrals.models import Referral
 
 from . import selectors, services
@@ -86,6 +88,7 @@ def all_pathways(request):
 @role_required(*CASE_ROLES)
 @permissions_or_404("protection.add_protectionpathway")
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def open_from_referral(request, referral_pk: int):
     referral = access.get_visible(
         Referral.objects.select_related("person"), request.user, action="change", pk=referral_pk
@@ -124,6 +127,7 @@ def open_from_referral(request, referral_pk: int):
 @role_required(*CASE_ROLES)
 @permissions_or_404("protection.add_protectionpathway")
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def open_transfer(request):
     form = OpenTransferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +167,10 @@ def detail(request, pk: int):
     user = request.user
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(ProtectionPathway, user, action="change").filter(pk=OuterRef("pk"))
-    qs = ProtectionPathway.objects.select_related("person", "referral", "transferred_from").annotate(
+    # What is due (a permit expiring within 60 days) comes with the record too: subqueries, no extra query.
+    qs = selectors.with_due(
+        ProtectionPathway.objects.select_related("person", "referral", "transferred_from")
+    ).annotate(
         user_can_change=Exists(may_change),
         pending_closure=Subquery(approvals.pending_requests(ProtectionPathway).values("pk")[:1]),
     )
@@ -212,12 +219,14 @@ def detail(request, pk: int):
             "phase_form": PhaseForm(pathway=pathway) if can_change and pathway.is_open else None,
             "add_links": add_links,
             "readers": record_readers(pathway) if is_coordinator else None,
+            "permit_days": (pathway.next_permit_expiry - timezone.localdate()).days if pathway.due_permit else None,
         },
     )
 
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def change_phase(request, pk: int):
     pathway = _pathway(request, pk, action="change")
     if not pathway.is_open:

@@ -108,6 +108,11 @@ class Person(models.Model):
     aliases = EncryptedCharField(
         _("aliases"), max_length=200, blank=True, help_text=_("Other names she or he is known by.")
     )
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("Her name is not known (a report without a name): she is known by her case code."),
+    )
     phone = EncryptedCharField(_("phone"), max_length=50, blank=True)
     documents = EncryptedTextField(_("documents"), blank=True, help_text=_("Identity documents and their numbers."))
     gender = models.CharField(_("sex / gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_STATED)
@@ -152,6 +157,17 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
+    # Set when a coordinator merged this record into another (``referrals.merge``): the row stays as the
+    # alias of its case code (old links lead to the survivor), holding nothing beneath it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aliases_merged",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -179,6 +195,22 @@ class Person(models.Model):
             elif {k.key for k in self.name_keys.all()} != keys:
                 self.name_keys.all().delete()
                 PersonNameKey.objects.bulk_create(PersonNameKey(person=self, key=k) for k in keys)
+            self.sync_match_keys(adding=adding)
+
+    def sync_match_keys(self, *, adding: bool = False) -> None:
+        """Write the blind matching keys of her names (``referrals.matching``), replacing stale ones."""
+        from .matching import person_keys
+
+        keys = person_keys(self.first_name, self.last_name, self.aliases)
+        if not adding:
+            if {(k.kind, k.slot, k.digest) for k in self.match_keys.all()} == {
+                (k.kind, k.slot, k.digest) for k in keys
+            }:
+                return
+            self.match_keys.all().delete()
+        PersonMatchKey.objects.bulk_create(
+            PersonMatchKey(person=self, kind=k.kind, slot=k.slot, digest=k.digest) for k in keys
+        )
 
     @property
     def display_name(self) -> str:
@@ -202,8 +234,10 @@ class Person(models.Model):
             errors["birth_year"] = _("Enter a year between 1900 and this year.")
         if self.date_of_birth and self.birth_year and self.date_of_birth.year != self.birth_year:
             errors["birth_year"] = _("The year of birth does not match the date of birth.")
-        if not (self.first_name or self.last_name or self.aliases):
+        if not (self.first_name or self.last_name or self.aliases or self.anonymous):
             errors["last_name"] = _("Give at least a name or an alias.")
+        if self.anonymous and (self.first_name or self.last_name or self.aliases):
+            errors["anonymous"] = _("An anonymous person has no name: clear the names or untick anonymous.")
         if errors:
             raise ValidationError(errors)
 
@@ -219,6 +253,37 @@ class Person(models.Model):
         """Keyed hashes of the full name and of each alias (aliases are separated by , ; or /)."""
         names = [f"{self.first_name} {self.last_name}", *re.split(r"[,;/]", self.aliases or "")]
         return {name_search_key(n) for n in names if normalise_name(n)}
+
+
+class PersonMerge(models.Model):
+    """A coordinator merged ``absorbed`` into ``survivor``: what moved (ids by relation), to undo it exactly."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("kept"))
+    absorbed = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_absorbed", verbose_name=_("merged")
+    )
+    at = models.DateTimeField(_("merged at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    # {"app_label.Model.field": [ids]}: the rows re-pointed from the absorbed person to the survivor.
+    moved = models.JSONField(default=dict, editable=False)
+    # {"app_label.Model": id}: flags (restriction, legal hold) created on the survivor to carry the absorbed's over.
+    carried = models.JSONField(default=dict, editable=False)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("merge of two records")
+        verbose_name_plural = _("merges of two records")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"merge #{self.pk}"
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(ids) for ids in self.moved.values())
 
 
 def name_search_key(name: str) -> str:
@@ -238,6 +303,30 @@ class PersonNameKey(models.Model):
         return self.key[:8]
 
 
+class PersonMatchKey(models.Model):
+    """A keyed hash of one form (folded, phonetic, one letter left out) of one word of a person's names.
+
+    Only the hash is stored: without ``DUPLICATE_HASH_KEY`` it says nothing of the name. ``slot`` tells which
+    of her names and which word it comes from ("last:0"), so that the reasons can say "same surname".
+    """
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("word")
+        SOUND = "sound", _("sound")
+        EDIT = "edit", _("one letter apart")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slot = models.CharField(max_length=20)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["digest"], name="person_match_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.digest[:8]}"
+
+
 class Referral(models.Model):
     ENCRYPTED_FIELDS = ("reason", "closure_note")
 
@@ -249,6 +338,8 @@ class Referral(models.Model):
         NUMERO_VERDE = "numero_verde", _("National anti-trafficking helpline")
         OUTREACH = "outreach", _("landing / outreach")
         TRANSFER = "transfer", _("transfer from another project")
+        # Submitted by a partner body's own staff through the referral portal (``portal/``).
+        PORTAL = "portal", _("from the portal")
 
     class Urgency(models.TextChoices):
         ROUTINE = "routine", _("routine")
@@ -271,8 +362,14 @@ class Referral(models.Model):
         UNREACHABLE = "unreachable", _("unreachable")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
+    # None: a self-referral, or a call to the National helpline (Numero Verde) with no body behind it.
     referring_body = models.ForeignKey(
-        PartnerBody, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referring body")
+        PartnerBody,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("referring body"),
+        null=True,
+        blank=True,
     )
     referring_contact = models.ForeignKey(
         PartnerContact,
@@ -297,13 +394,14 @@ class Referral(models.Model):
     urgency = models.CharField(
         _("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE, db_index=True
     )
-    consent_recorded = models.BooleanField(_("consent to the referral recorded"), default=False)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
     outcome = models.CharField(_("outcome of identification"), max_length=30, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closure_note = EncryptedTextField(_("closure note"), blank=True)
     report_returned_at = models.DateField(_("report returned to the referring body on"), null=True, blank=True)
     possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
+    # The rendered portal form's token: a second submission of the same form finds this row instead of adding one.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -335,14 +433,28 @@ class Referral(models.Model):
             ),
             # The filtered list's count (status and urgency ticked) as an index-only scan (bench/README.md).
             models.Index(fields=["status", "urgency", "-received_at"], name="referral_status_urgency_recv"),
+            # The portal: a partner body's own portal referrals, newest first.
+            models.Index(
+                fields=["referring_body", "-received_at"],
+                condition=models.Q(channel="portal"),
+                name="referral_portal_body_received",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person.case_code} · {self.received_at:%d/%m/%Y}"
 
     @property
+    def is_self_referral(self) -> bool:
+        return self.referring_body_id is None
+
+    @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def from_portal(self) -> bool:
+        return self.channel == self.Channel.PORTAL
 
     def clean(self):
         errors = {}
@@ -354,6 +466,8 @@ class Referral(models.Model):
             and self.referring_contact.body_id != self.referring_body_id
         ):
             errors["referring_contact"] = _("This contact does not belong to the referring body.")
+        elif self.referring_contact_id and not self.referring_body_id:
+            errors["referring_contact"] = _("A contact belongs to a referring body: choose the body too.")
         if self.status == self.Status.CLOSED and not self.outcome:
             errors["outcome"] = _("The outcome of identification is required to close a referral.")
         if errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ceis import access
 
@@ -22,4 +22,19 @@ def referrals_of_person(person: Person, user) -> QuerySet[Referral]:
 def people_named(name: str, user) -> QuerySet[Person]:
     """People whose normalised full name or an alias equals ``name`` (via keyed hashes), visible to ``user``."""
     matching = PersonNameKey.objects.filter(key=name_search_key(name)).values("person")
-    return access.visible(Person.objects.filter(pk__in=matching), user).order_by("case_code")
+    # a record merged into another keeps its names: the search finds the record kept
+    kept = Person.objects.filter(pk__in=matching, merged_into__isnull=False).values("merged_into")
+    return access.visible(Person.objects.filter(Q(pk__in=matching) | Q(pk__in=kept)), user).order_by("case_code")
+
+
+def person_by_code(code: str, user, *, action: str = "view") -> Person | None:
+    """The person with this case code, or the record it was merged into (an old code leads on), if ``user`` may
+    see her."""
+    code = code.strip().upper()
+    merged = Person.objects.filter(case_code=code, merged_into__isnull=False).values("merged_into")
+    return access.visible(Person, user, action=action).filter(Q(case_code=code) | Q(pk__in=merged)).first()
+
+
+def merged_codes(person: Person) -> list[str]:
+    """The case codes merged into this record (its aliases): codes only, never what those records held."""
+    return list(person.aliases_merged.order_by("case_code").values_list("case_code", flat=True))

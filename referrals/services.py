@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from ceis.partners.models import PartnerBody
 
+from . import matching
 from .models import Person, Referral
 
 
@@ -33,6 +35,47 @@ def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
     return qs
 
 
+@dataclass
+class Matches:
+    """The likely matches of a person, split by what the user may know of them."""
+
+    visible: list[tuple[Person, matching.Candidate]] = field(default_factory=list)
+    hidden: bool = False  # some match exists that she may not see: she learns only that
+
+    @property
+    def any(self) -> bool:
+        return bool(self.visible) or self.hidden
+
+
+def likely_matches(*, person: Person, user, exclude_pk: int | None = None) -> Matches:
+    """People who may be ``person`` (blind keys, ``referrals.matching``), as far as ``user`` may know them.
+
+    A coordinator sees every record, so every candidate (case code, score, reasons) and may attach the referral
+    to one. An operator is shown the case codes of the records she may see anyway (no score, no reasons); of
+    any other she learns only that the person may already be known and that the coordinator decides.
+    """
+    if person.anonymous:
+        return Matches()
+    candidates = matching.find_candidates(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        aliases=person.aliases,
+        birth_year=person.effective_birth_year,
+        exclude_pk=exclude_pk,
+    )
+    if not candidates:
+        return Matches()
+    by_pk = {c.person_id: c for c in candidates}
+    people = access.visible(Person.objects.filter(pk__in=list(by_pk)), user).only("pk", "case_code", "birth_year")
+    visible = sorted(((p, by_pk[p.pk]) for p in people), key=lambda pc: (-pc[1].score, pc[0].case_code))
+    return Matches(visible=visible, hidden=len(visible) < len(candidates))
+
+
+def may_attach(user) -> bool:
+    """Coordinators decide whether a referral concerns a person already known (they see every record)."""
+    return access.sees_restricted(user) and user.has_perm("referrals.change_person")
+
+
 @transaction.atomic
 def referral_intake(
     *, person: Person, referral: Referral, exploitation_forms=(), by, possible_duplicate: bool | None = None
@@ -40,16 +83,61 @@ def referral_intake(
     """Record a referral (and a new person, unless ``person`` is already saved); assign the recorder.
 
     ``possible_duplicate``: the answer of the duplicate check the caller has just made for this person
-    (``IntakeForm``), so that it is not asked twice; ``None`` checks here.
+    (``IntakeForm``), so that it is not asked twice; ``None`` checks here. A new person flagged so is put
+    before the coordinators (a notification each) to review.
+    An already saved ``person`` is one a coordinator attached the referral to: she must be able to see her.
     """
+    if person.pk is not None and not (may_attach(by) and access.can_view(by, person)):
+        raise PermissionDenied("Only a coordinator attaches a referral to a person already known.")
     with acting_as(by), batched_log_entries():
-        return _referral_intake(
+        referral = _referral_intake(
             person=person,
             referral=referral,
             exploitation_forms=exploitation_forms,
             by=by,
             possible_duplicate=possible_duplicate,
         )
+    if referral.possible_duplicate and not may_attach(by):  # a coordinator recording it has decided already
+        _ask_coordinators_to_review(referral)
+    return referral
+
+
+def _ask_coordinators_to_review(referral: Referral) -> None:
+    from django.contrib.auth import get_user_model
+
+    from ceis.accounts import roles
+
+    path = reverse("referrals:detail", args=[referral.pk])
+    for user in get_user_model().objects.filter(is_active=True, groups__name=roles.COORDINATOR).distinct():
+        notification_create(
+            recipient=user,
+            kind=Notification.Kind.POSSIBLE_MATCH,
+            label=referral.person.case_code,
+            path=path,
+            event_key=f"possible_match:{referral.pk}",
+        )
+
+
+ALREADY_THAT_PERSON = _("This referral already concerns that person.")
+
+
+@transaction.atomic
+def referral_attach(*, referral: Referral, person: Person, by) -> Person:
+    """Move a referral to a person already known (a coordinator's decision, after intake); audited.
+
+    The person the referral leaves keeps her record (a merge, if any, is decided on her page); the referral's
+    "possible duplicate" flag is cleared: the question has its answer.
+    """
+    if not may_attach(by):
+        raise PermissionDenied("Only a coordinator attaches a referral to a person already known.")
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.person_id == person.pk:
+        raise ValidationError(ALREADY_THAT_PERSON)
+    referral.person = person
+    referral.possible_duplicate = False
+    with acting_as(by):
+        referral.save(update_fields=["person", "possible_duplicate", "updated_at"])
+    return person
 
 
 def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, by, possible_duplicate) -> Referral:
@@ -60,7 +148,7 @@ def _referral_intake(*, person: Person, referral: Referral, exploitation_forms, 
         person.created_by = by
         person.full_clean(exclude=["created_by", "case_code"])
         if possible_duplicate is None:
-            possible_duplicate = duplicate_candidates(person=person).exists()
+            possible_duplicate = likely_matches(person=person, user=by).any
         referral.possible_duplicate = possible_duplicate
         person.save()
     referral.person = person

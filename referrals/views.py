@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,11 +20,23 @@ from ceis.approvals.selectors import pending_redirect
 from ceis.audit.selectors import record_readers
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.submissions.decorators import submitted_once
 
+from . import merge as merging
 from . import selectors, services
 from .filters import ReferralFilter
-from .forms import AssignForm, CloseForm, IntakeForm, NameSearchForm, PersonForm, ReferralForm
-from .models import Person, Referral
+from .forms import (
+    AssignForm,
+    AttachForm,
+    CloseForm,
+    IntakeForm,
+    MergeConfirmForm,
+    MergeStartForm,
+    NameSearchForm,
+    PersonForm,
+    ReferralForm,
+)
+from .models import Person, PersonMerge, Referral
 
 CASE_ROLES = (roles.OPERATOR, roles.COORDINATOR)
 
@@ -78,19 +90,33 @@ def search(request):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def intake(request):
     if not request.user.has_perm("referrals.add_referral"):
         raise Http404
     form = IntakeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        attach_to = form.attach_to  # a person already known, chosen by a coordinator among the matches
         referral = services.referral_intake(
-            person=form.person(),
+            person=attach_to or form.person(),
             referral=form.referral(),
             exploitation_forms=form.cleaned_data["exploitation_forms"],
             by=request.user,
-            possible_duplicate=form.possible_duplicate,
+            possible_duplicate=False if attach_to else form.possible_duplicate,
         )
-        messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
+        if attach_to:
+            messages.success(
+                request,
+                _("Referral recorded for %(code)s, a person already known.") % {"code": referral.person.case_code},
+            )
+        elif referral.possible_duplicate and not form.duplicates:
+            messages.success(
+                request,
+                _("Referral %(code)s recorded. The coordinators will check whether she is already known.")
+                % {"code": referral.person.case_code},
+            )
+        else:
+            messages.success(request, _("Referral %(code)s recorded.") % {"code": referral.person.case_code})
         # An operator recording it has just been assigned to it: she sees it without asking the database.
         if request.user.is_operator or access.can_view(request.user, referral):
             return redirect("referrals:detail", referral.pk)
@@ -121,6 +147,7 @@ def detail(request, pk: int):
             "assign_form": AssignForm() if request.user.has_perm("referrals.assign_referral") else None,
             "readers": record_readers(referral) if is_coordinator else None,
             "exploitation_forms": referral.exploitation_forms.all(),
+            "can_attach": referral.user_can_change and services.may_attach(request.user),
         },
     )
 
@@ -185,6 +212,35 @@ def close(request, pk: int):
 
 
 @role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def attach(request, pk: int):
+    """A coordinator attaches a referral to a person already known (after intake, or from a notification)."""
+    referral = access.get_visible(Referral.objects.select_related("person"), request.user, action="change", pk=pk)
+    if not services.may_attach(request.user):
+        raise Http404
+    matches = services.likely_matches(person=referral.person, user=request.user, exclude_pk=referral.person_id)
+    form = AttachForm(
+        request.POST if request.method == "POST" else None,
+        matches=matches.visible,
+        user=request.user,
+        current=referral.person,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.referral_attach(referral=referral, person=form.chosen, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The referral now concerns %(code)s, a person already known.") % {"code": person.case_code}
+            )
+        return redirect("referrals:detail", referral.pk)
+    if request.method == "GET":
+        record_viewed(referral)
+    return render(request, "referrals/attach.html", {"form": form, "referral": referral, "matches": matches})
+
+
+@role_required(roles.COORDINATOR)
 @require_POST
 def assign(request, pk: int):
     referral = access.get_visible(Referral, request.user, action="change", pk=pk)
@@ -220,27 +276,144 @@ def unassign(request, pk: int, user_pk: int):
     return render(request, "referrals/unassign_confirm.html", {"referral": referral, "operator": operator})
 
 
+def _alias_or_404(request, pk: int, view_name: str):
+    """The link of a record merged into another leads to the record kept, if the reader may see it; else 404."""
+    survivor = Person.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True).first()
+    if survivor is None:
+        raise Http404
+    return redirect(view_name, access.get_visible(Person, request.user, pk=survivor).pk)
+
+
 @role_required(*CASE_ROLES)
 def person_detail(request, pk: int):
-    person = access.get_visible(Person.objects.select_related("reception_centre"), request.user, pk=pk)
+    try:
+        person = access.get_visible(Person.objects.select_related("reception_centre"), request.user, pk=pk)
+    except Http404:
+        return _alias_or_404(request, pk, "referrals:person")
     record_viewed(person)
     referrals = list(selectors.referrals_of_person(person, request.user))
+    is_coordinator = request.user.is_coordinator or request.user.is_superuser
     return render(
         request,
         "referrals/person_detail.html",
         {
             "person": person,
             "referrals": referrals,
+            # the codes of records merged into hers: for coordinators only (to an operator, they would tell of
+            # another record of the person's, whose referrals she may not see)
+            "merged_codes": selectors.merged_codes(person) if is_coordinator else [],
+            "undoable_merges": merging.undoable_merges(person) if is_coordinator else [],
+            "can_merge": is_coordinator,
             "can_change": access.visible(Person, request.user, action="change").filter(pk=person.pk).exists(),
             "readers": record_readers(person) if request.user.is_coordinator else None,
         },
     )
 
 
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk: int):
+    """A coordinator names the other record of the same person; the next page shows both before anything moves."""
+    person = access.get_visible(Person, request.user, action="change", pk=pk)
+    form = MergeStartForm(request.POST or None, person=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return redirect("referrals:person_merge_confirm", person.pk, form.other.pk)
+    return render(request, "referrals/person_merge.html", {"form": form, "person": person})
+
+
+def _already_merged(request, pk: int, other_pk: int):
+    """A second submission of the same merge: the answer is the first one's (the record kept)."""
+    done = (
+        PersonMerge.objects.filter(
+            undone_at__isnull=True, survivor_id__in=[pk, other_pk], absorbed_id__in=[pk, other_pk]
+        )
+        .order_by("-at")
+        .first()
+    )
+    if done is None:
+        raise Http404
+    survivor = access.get_visible(Person, request.user, action="change", pk=done.survivor_id)
+    messages.info(request, _("These records have already been merged into %(code)s.") % {"code": survivor.case_code})
+    return redirect("referrals:person", survivor.pk)
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_merge_confirm(request, pk: int, other_pk: int):
+    """Both records side by side (what each holds, her restriction or legal hold) and the case code to keep."""
+    people = {p.pk: p for p in access.visible(Person, request.user, action="change").filter(pk__in=[pk, other_pk])}
+    if pk == other_pk or len(people) != 2:
+        return _already_merged(request, pk, other_pk)
+    person, other = people[pk], people[other_pk]
+    form = MergeConfirmForm(request.POST or None, people=(person, other))
+    if request.method == "POST" and form.is_valid():
+        survivor = people[form.cleaned_data["survivor"]]
+        absorbed = other if survivor is person else person
+        try:
+            merging.merge_people(survivor=survivor, absorbed=absorbed, by=request.user)
+        except merging.MergeRefused as exc:
+            if Person.objects.filter(pk__in=[pk, other_pk], merged_into__in=[pk, other_pk]).exists():
+                return _already_merged(request, pk, other_pk)  # the same form, sent twice at once
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(absorbed)s merged into %(survivor)s. You can undo this today from this page.")
+                % {"absorbed": absorbed.case_code, "survivor": survivor.case_code},
+            )
+            return redirect("referrals:person", survivor.pk)
+    record_viewed(person)
+    record_viewed(other)
+    sides = [merging.side(person), merging.side(other)]
+    return render(
+        request,
+        "referrals/person_merge_confirm.html",
+        {"form": form, "person": person, "other": other, "sides": sides, "flags": any(s.flags for s in sides)},
+    )
+
+
+@role_required(roles.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def merge_undo(request, pk: int):
+    """Undo a merge made today: exactly what moved goes back, and both case codes are records again."""
+    merge = _visible_merge(request, pk)
+    refusal = merging.undo_refusal(merge)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("referrals:person", merge.survivor_id)
+    if request.method == "POST":
+        try:
+            merging.merge_undo(merge=merge, by=request.user)
+        except merging.MergeRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:person", merge.survivor_id)
+        messages.success(
+            request,
+            _("The merge is undone: %(absorbed)s and %(survivor)s are separate records again.")
+            % {"absorbed": merge.absorbed.case_code, "survivor": merge.survivor.case_code},
+        )
+        return redirect("referrals:person", merge.absorbed_id)
+    return render(request, "referrals/merge_undo.html", {"merge": merge})
+
+
+def _visible_merge(request, pk: int) -> PersonMerge:
+    """A merge is reached through the record kept (or the one it has since been merged into), as the user sees it."""
+    kept = access.visible(Person, request.user, action="change")
+    try:
+        return PersonMerge.objects.select_related("survivor", "absorbed").get(
+            Q(survivor__in=kept) | Q(survivor__merged_into__in=kept), pk=pk
+        )
+    except PersonMerge.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = access.get_visible(Person, request.user, action="change", pk=pk)
+    try:
+        person = access.get_visible(Person, request.user, action="change", pk=pk)
+    except Http404:
+        return _alias_or_404(request, pk, "referrals:person_edit")
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

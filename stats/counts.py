@@ -120,7 +120,7 @@ def count_months(year: int, first: int, last: int) -> dict[int, dict[str, Any]]:
 
     # 2. Group sessions by host centre, with the people reached (each attendance row joins one session).
     for g in (
-        GroupSession.objects.filter(held_at__gte=low, held_at__lt=high)
+        GroupSession.objects.filter(status=GroupSession.Status.HELD, held_at__gte=low, held_at__lt=high)
         .annotate(m=TruncMonth("held_at"))
         .values("m", "host_centre__name")
         .annotate(n=Count("id", distinct=True), reached=Sum("attendance__count"))

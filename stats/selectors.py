@@ -113,7 +113,11 @@ def present(counts: dict[str, Any], period: Period) -> dict[str, Any]:
                     _breakdown(
                         "referring_body_kind",
                         _("By kind of referring body"),
-                        _tally_rows(by_referral["referring_body__kind"], _choices(PartnerBody.Kind.choices)),
+                        _tally_rows(
+                            by_referral["referring_body__kind"],
+                            # no body: a self-referral or a call from the National helpline
+                            {**_choices(PartnerBody.Kind.choices), "": str(_("self-referral or National helpline"))},
+                        ),
                     ),
                     _breakdown("month", _("By month received"), _tally_rows(by_referral["month"], by_key=True)),
                     _breakdown(

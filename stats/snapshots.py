@@ -248,7 +248,7 @@ def _tracked() -> dict[type, Tracked]:
         Referral: Tracked(("received_at", "referring_body_id", "channel", "urgency", "outcome", "person_id"), received),
         Person: Tracked(("gender", "birth_year", "nationality", "minor"), by="person", created_counts=False),
         Interview: Tracked(("held_at", "status"), held),
-        GroupSession: Tracked(("held_at", "host_centre_id"), held),
+        GroupSession: Tracked(("held_at", "host_centre_id", "status"), held),
         AttendanceRow: Tracked(("count", "session_id"), by="session"),
         ProtectionPathway: Tracked(
             ("started_on", "ended_on", "phase", "legal_basis", "closure_reason"), span("started_on", "ended_on")

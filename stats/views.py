@@ -1,4 +1,4 @@
-"""Coordinators' statistics for a period, their exports and the stored monthly reports."""
+"""Statistics for a period (coordinators and the network role), their exports and the stored monthly reports."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ from .models import MonthlyReport
 from .periods import Period
 from .tasks import current_report, monthly_report_store
 
+# The statistics page and its exports: coordinators, and the network (the de-identified figures only).
+STATISTICS_ROLES = (roles.COORDINATOR, roles.NETWORK)
+
 
 def _period(request) -> Period:
     """The calendar period asked for in GET year/part (old from/to links mapped), else the current year."""
@@ -46,7 +49,7 @@ def _audit(period: Period, fmt: str) -> None:
     )
 
 
-@role_required(roles.COORDINATOR)
+@role_required(*STATISTICS_ROLES)
 @require_GET
 def statistics(request):
     period = _period(request)
@@ -69,7 +72,7 @@ def statistics(request):
     )
 
 
-@role_required(roles.COORDINATOR)
+@role_required(*STATISTICS_ROLES)
 @require_GET
 def statistics_csv(request):
     period = _period(request)
@@ -78,7 +81,7 @@ def statistics_csv(request):
     return exports.csv_response(rows, f"statistics-{period.slug}.csv", rfc=exports.wants_rfc(request))
 
 
-@role_required(roles.COORDINATOR)
+@role_required(*STATISTICS_ROLES)
 @require_GET
 def statistics_xlsx(request):
     period = _period(request)

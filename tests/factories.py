@@ -67,6 +67,19 @@ class PartnerBodyFactory(factory.django.DjangoModelFactory):
     municipality = "Lucca"
 
 
+class PartnerUserFactory(UserFactory):
+    """A partner body's portal account (role ``ente``), with its body."""
+
+    partner_body = factory.SubFactory(PartnerBodyFactory)
+    role = _with_role(roles.PARTNER)
+
+
+class NetworkFactory(UserFactory):
+    """A network account (role ``rete``): the statistics only."""
+
+    role = _with_role(roles.NETWORK)
+
+
 class PartnerContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerContact
@@ -107,6 +120,13 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             access.assign(self, user, by=user)
             self.status = Referral.Status.ASSIGNED
             self.save(update_fields=["status"])
+
+
+class PortalReferralFactory(ReferralFactory):
+    """A referral a partner body sent through the portal (status "new" until a coordinator assigns it)."""
+
+    channel = Referral.Channel.PORTAL
+    referrer_name = "Operatrice CAS"
 
 
 class InterviewFactory(factory.django.DjangoModelFactory):
@@ -164,6 +184,8 @@ class GroupSessionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    # Held when dated in the past, planned when still to come (a future session cannot be held).
+    status = factory.LazyAttribute(lambda o: "planned" if o.held_at > timezone.now() else "held")
     host_centre = factory.SubFactory(PartnerBodyFactory)
     place = "Sala comune"
 

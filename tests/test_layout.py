@@ -6,10 +6,12 @@ too: a circle closed by a late import is still a circle. Floors, from the bottom
 0. ``ceis/``: the platform (access, accounts, audit, consent, partners, notifications). It names the apps'
    models by label when it must (``apps.get_model("referrals.Person")``), never by import.
 1. ``referrals/``: people and referrals, which every activity starts from.
-2. ``materials/``: the library and its reference lists (languages, topics), which activities use.
+2. ``materials/``: the library and its reference lists (languages, topics), which activities use; ``portal/``:
+   partner bodies' referrals from outside the service (a receipt and a status back, nothing more).
 3. The activities, side by side: ``interviews/``, ``groups/``, ``protection/``. None imports another.
 4. The readers: ``caseload/``, ``stats/`` and ``privacy/`` (rights and retention across every activity).
-5. ``devdata/``: the demo, load and scale seeding, which fill everything and which nothing imports.
+5. ``devdata/``: the demo, load and scale seeding, which fill everything and which nothing imports; ``api/``:
+   the REST API, which reads (and, for the portal, writes) through the apps below and which nothing imports.
 
 Across apps only an app's public face is imported: its models, selectors (reads), services (writes), signals
 and figures (what an activity counts for the readers), at the top of the app or of one of its sub-packages
@@ -31,6 +33,7 @@ FLOORS = {
     "ceis": 0,
     "referrals": 1,
     "materials": 2,
+    "portal": 2,  # the partner bodies' referral portal: referrals from outside, and their status
     "interviews": 3,
     "groups": 3,
     "protection": 3,
@@ -39,8 +42,10 @@ FLOORS = {
     "privacy": 4,
     "documents": 4,  # case documents hang on people, referrals, interviews and pathways
     "devdata": 5,
+    "api": 5,  # the REST API: a reader and an entry point of every app below, which nothing imports
 }
-PUBLIC = {"models", "selectors", "services", "signals", "figures"}
+# ``periods``: the statistics' calendar periods, which whoever asks for statistics names (stats.periods).
+PUBLIC = {"models", "selectors", "services", "signals", "figures", "periods"}
 
 
 def _modules() -> dict[str, Path]:

@@ -6,7 +6,7 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("ceis", {"fields": ("language",)}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("ceis", {"fields": ("language", "partner_body")}),)
 
     def has_delete_permission(self, request, obj=None):
         # Users are deactivated, never deleted: their audit rows keep pointing at them.

@@ -12,7 +12,11 @@ ROLE_CHOICES = [
     (roles.OPERATOR, _("Operator")),
     (roles.COORDINATOR, _("Coordinator")),
     (roles.ADMIN, _("Admin")),
+    (roles.PARTNER, _("Partner body (referral portal)")),
+    (roles.NETWORK, _("Network (statistics only)")),
 ]
+
+PARTNER_BODY_REQUIRED = _("A partner account needs the partner body it works for.")
 
 
 class LoginForm(AuthenticationForm):
@@ -22,6 +26,15 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == roles.PARTNER:
+            if not data.get("partner_body") and "partner_body" not in self.errors:
+                self.add_error("partner_body", PARTNER_BODY_REQUIRED)
+        else:
+            data["partner_body"] = None  # only partner accounts belong to a body
+        return data
 
 
 class UserFilterForm(forms.Form):
@@ -63,10 +76,13 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["username", "first_name", "last_name", "email", "language", "sex"]
+        fields = ["username", "first_name", "last_name", "email", "language", "sex", "partner_body"]
 
     def __init__(self, *args, **kwargs):
+        from ceis.partners.selectors import active_bodies
+
         super().__init__(*args, **kwargs)
+        self.fields["partner_body"].queryset = active_bodies(self.instance.partner_body_id)
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequired
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from two_factor.utils import default_device
+
+from . import roles
 
 
 class UserLanguageMiddleware:
@@ -103,3 +106,77 @@ class RequireTwoFactorMiddleware:
             if name not in SETUP_ROUTES:
                 return redirect("two_factor:setup")
         return self.get_response(request)
+
+
+# The pages every signed-in account reaches: its own login, second factor, password link, language and logout.
+ACCOUNT_ROUTES = (
+    "home",
+    "login",
+    "logout",
+    "set_language",
+    "set_password",
+    "two_factor:*",
+)
+
+# The API's pages and schema (their tokens, the documentation): for every role that has an endpoint.
+API_ROUTES = ("api_tokens:*", "api:docs", "api:schema")
+
+# What each confined role may open besides ACCOUNT_ROUTES: view names, or "namespace:*" for a whole namespace.
+# Everything else (other apps, the Django admin, the notifications) answers 404 to them, as to anyone a route
+# is not for. Other entry points meant for these roles (the REST API) add their names here.
+CONFINED_ROUTES: dict[str, tuple[str, ...]] = {
+    roles.PARTNER: ("portal:*", *API_ROUTES, "api:portal_referrals"),
+    roles.NETWORK: (
+        "caseload:statistics",
+        "caseload:statistics_csv",
+        "caseload:statistics_xlsx",
+        *API_ROUTES,
+        "api:statistics",
+    ),
+}
+
+
+def route_allowed(role: str, view_name: str | None) -> bool:
+    """Whether a confined role may open the route named ``view_name``."""
+    if not view_name:
+        return False
+    for pattern in (*ACCOUNT_ROUTES, *CONFINED_ROUTES.get(role, ())):
+        if pattern == view_name or (pattern.endswith(":*") and view_name.startswith(pattern[:-1])):
+            return True
+    return False
+
+
+def confined_role(user) -> str | None:
+    """The confined role of a signed-in user (``roles.CONFINED``), or None for everyone else.
+
+    An account holding a confined role is confined even if it also held another role: the role that can see
+    less wins. The break-glass superuser is never confined.
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    for role in roles.CONFINED:
+        if user.has_role(role):
+            return role
+    return None
+
+
+class ConfinedRolesMiddleware:
+    """Partner (``ente``) and network (``rete``) accounts reach their own pages only: anything else is a 404.
+
+    Checked on the resolved route before any view runs, so a view that forgets its own role check still
+    answers 404 to them; the role comes from the one query that reads the user's roles and permissions.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        role = confined_role(request.user)
+        if role is not None:
+            match = request.resolver_match
+            if not route_allowed(role, match.view_name if match else None):
+                raise Http404
+        return None

@@ -16,6 +16,17 @@ class User(AbstractUser):
     sex = models.CharField(
         _("sex"), max_length=10, blank=True, choices=[("female", _("female")), ("male", _("male"))], default=""
     )
+    # The partner body a portal account (role ``ente``) works for: it submits for that body and sees that body's
+    # referrals only. Required for that role (``UserForm``, ``services.user_create``), empty for the others.
+    partner_body = models.ForeignKey(
+        "partners.PartnerBody",
+        verbose_name=_("partner body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_users",
+        help_text=_("Only for partner accounts: the body they work for."),
+    )
     # Bumped to end every session of the account at once (logout, deactivation): it is part of the session hash.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
@@ -60,3 +71,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.has_role(roles.ADMIN)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.has_role(roles.PARTNER)
+
+    @property
+    def is_network(self) -> bool:
+        return self.has_role(roles.NETWORK)

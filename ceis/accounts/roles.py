@@ -9,8 +9,15 @@ from __future__ import annotations
 OPERATOR = "operatore"
 COORDINATOR = "coordinatore"
 ADMIN = "amministratore"
+# Staff of one partner body (``User.partner_body``): submit referrals through the portal and follow their status,
+# never any record's content. Confined to the portal's pages (``ceis.accounts.middleware.ConfinedRolesMiddleware``).
+PARTNER = "ente"
+# The local network and the regional secretariat: the de-identified statistics of the whole service, nothing else.
+NETWORK = "rete"
 
-ALL = (OPERATOR, COORDINATOR, ADMIN)
+ALL = (OPERATOR, COORDINATOR, ADMIN, PARTNER, NETWORK)
+# Roles that see only their own few pages: every other route answers 404 to them.
+CONFINED = (PARTNER, NETWORK)
 
 # "app_label.codename" for each role, as the roles migration creates them.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -20,6 +27,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "partners.view_partnerbody",
         "partners.view_partnercontact",
         "groups.add_groupsession",
+        "materials.add_material",  # the materials she uses in her sessions; coordinators retire them
         "materials.view_material",
         "materials.view_language",
         "protection.add_protectionpathway",
@@ -72,4 +80,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "interviews.change_mediator",
         "interviews.view_mediator",
     ),
+    # What a portal submission writes (a person and her referral, created "new"); never view/change: the
+    # portal shows the body's own referrals by body, not through model permissions.
+    PARTNER: (
+        "referrals.add_referral",
+        "referrals.add_person",
+    ),
+    # Aggregates only: the statistics carry no model permission of their own.
+    NETWORK: (),
 }

@@ -26,13 +26,32 @@ def _queue_set_password_link(user) -> None:
     transaction.on_commit(lambda: send_set_password_link.delay(user.pk))
 
 
+def _partner_body_for(role: str, partner_body):
+    """The body a partner account belongs to (required, active); no body for any other role."""
+    if role != roles.PARTNER:
+        return None
+    if partner_body is None:
+        raise ValidationError(_("A partner account needs the partner body it works for."))
+    return partner_body
+
+
 @transaction.atomic
 def user_create(
-    *, username: str, first_name: str, last_name: str, email: str, language: str, role: str, by, sex: str = ""
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str,
+    role: str,
+    by,
+    sex: str = "",
+    partner_body=None,
 ) -> User:
     """A new account with no password: an e-mail brings its owner a one-time link to choose one."""
     if role not in roles.ALL:
         raise ValidationError(_("Unknown role."))
+    partner_body = _partner_body_for(role, partner_body)
     user = User(
         username=username,
         first_name=first_name,
@@ -40,6 +59,7 @@ def user_create(
         email=email,
         language=language,
         sex=sex,
+        partner_body=partner_body,
         is_active=True,
     )
     user.set_unusable_password()
@@ -52,16 +72,32 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, user, first_name: str, last_name: str, email: str, language: str, role: str, by, sex: str | None = None
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str,
+    role: str,
+    by,
+    sex: str | None = None,
+    partner_body=None,
 ) -> User:
     if role not in roles.ALL:
         raise ValidationError(_("Unknown role."))
+    partner_body = _partner_body_for(role, partner_body)
     if user.pk == by.pk and role != roles.ADMIN and not by.is_superuser:
         raise ValidationError(_("You cannot take the admin role away from your own account."))
     user.first_name, user.last_name, user.email, user.language = first_name, last_name, email, language
     if sex is not None:
         user.sex = sex
-    user.save(update_fields=["first_name", "last_name", "email", "language", "sex"])
+    # Read from the database: a model form has already put the new body on the instance.
+    stored = User.objects.filter(pk=user.pk).values_list("partner_body_id", flat=True).get()
+    moved = stored != (partner_body.pk if partner_body else None)
+    user.partner_body = partner_body
+    user.save(update_fields=["first_name", "last_name", "email", "language", "sex", "partner_body"])
+    if moved and user.pk != by.pk:
+        user_end_sessions(user=user)  # a partner account moved to another body starts again from the login
     user.groups.set([Group.objects.get(name=role)])
     backends.forget(user)
     return user

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ceis.submissions.decorators import submitted_once
+
 from . import lockout, roles, selectors, services
 from .decorators import role_required
 from .forms import ROLE_CHOICES, UserFilterForm, UserForm
@@ -31,7 +33,8 @@ def user_list(request):
 
 
 def _save(request, form, user=None):
-    data = {k: form.cleaned_data[k] for k in ("first_name", "last_name", "email", "language", "role", "sex")}
+    fields = ("first_name", "last_name", "email", "language", "role", "sex", "partner_body")
+    data = {k: form.cleaned_data[k] for k in fields}
     try:
         if user is None:
             return services.user_create(username=form.cleaned_data["username"], by=request.user, **data)
@@ -43,6 +46,7 @@ def _save(request, form, user=None):
 
 @admins_only
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def user_create(request):
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

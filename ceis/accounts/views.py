@@ -20,6 +20,10 @@ from .middleware import EXPIRED
 def home(request):
     """Each role lands on its own workspace."""
     user = request.user
+    if user.is_partner:
+        return redirect("portal:home")
+    if user.is_network:
+        return redirect("caseload:statistics")
     if user.is_coordinator:
         return redirect("referrals:all")
     if user.is_operator:

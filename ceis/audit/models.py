@@ -33,6 +33,8 @@ class Event(models.Model):
         UNASSIGN = "unassign", _("unassignment")
         EXPORT = "export", _("export")
         AUDIT_VIEW = "audit_view", _("audit log viewed")
+        MERGE = "merge", _("records merged")
+        MERGE_UNDO = "merge_undo", _("merge undone")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -32,16 +32,25 @@ class SharingRefused(ValidationError):
     """Sharing a person's data was refused: no valid consent and no legal basis for the purpose and recipient.
 
     Carries what a form needs to offer the way out (record a consent or a legal basis): the person,
-    the purpose and the recipient.
+    the purpose and the recipient. ``kept`` names what was saved all the same (a report, saved but neither
+    printed nor sent): the message then says so, instead of "nothing has been saved".
     """
 
-    def __init__(self, *, person, purpose: str, recipient: PartnerBody | None):
+    def __init__(self, *, person, purpose: str, recipient: PartnerBody | None, kept: str = ""):
         from .models import Purpose
 
-        message = _(
-            "%(code)s has given no valid consent for “%(purpose)s” to %(recipient)s, and no legal basis is "
-            "recorded for it: nothing has been saved. Record the consent or the legal basis first."
-        ) % {
+        if kept == "report":
+            text = _(
+                "%(code)s has given no valid consent for “%(purpose)s” to %(recipient)s, and no legal basis is "
+                "recorded for it: the report is saved, but it cannot be printed or sent. Record the consent or "
+                "the legal basis first."
+            )
+        else:
+            text = _(
+                "%(code)s has given no valid consent for “%(purpose)s” to %(recipient)s, and no legal basis is "
+                "recorded for it: nothing has been saved. Record the consent or the legal basis first."
+            )
+        message = text % {
             "code": person.case_code,
             "purpose": Purpose(purpose).label,
             "recipient": recipient.name if recipient is not None else _("any recipient"),

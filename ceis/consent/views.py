@@ -19,6 +19,7 @@ from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
+from ceis.submissions.decorators import submitted_once
 
 from . import selectors, services
 from .forms import ConsentForm, LegalBasisForm, WithdrawForm
@@ -72,6 +73,7 @@ def person_consents(request, person_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def consent_create(request, person_pk: int):
     person = _person(request, person_pk, action="change")
     form = ConsentForm(request.POST or None, person=person, params=request.GET)
@@ -88,6 +90,7 @@ def consent_create(request, person_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def consent_withdraw(request, pk: int):
     consent = access.get_visible(
         Consent.objects.select_related("person", "recipient", "withdrawal"), request.user, action="change", pk=pk
@@ -110,6 +113,7 @@ def consent_withdraw(request, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def legal_basis_create(request, person_pk: int):
     person = _person(request, person_pk, action="change")
     form = LegalBasisForm(request.POST or None, params=request.GET)

@@ -79,6 +79,7 @@ def feed_events(user, *, now: datetime.datetime | None = None) -> list[FeedEvent
     sessions = (
         access.mine(GroupSession, user)
         .filter(held_at__gte=since)
+        .exclude(status="cancelled")
         .select_related("host_centre")
         .only("held_at", "place", "host_centre__name")
         .order_by("held_at")[:LIMIT]

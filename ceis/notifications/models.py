@@ -28,9 +28,12 @@ class Notification(models.Model):
         MONTHLY_REPORT = "monthly_report", _("Monthly report ready")
         RETENTION_REVIEW = "retention_review", _("Retention list ready for review")
         SERVICE_OVERDUE = "service_overdue", _("A service requested has had no answer")
+        SESSION_REMINDER = "session_reminder", _("Group session tomorrow")
         CLOSURE_REQUESTED = "closure_requested", _("An operator asks to close a record")
         CLOSURE_APPROVED = "closure_approved", _("Your closure request has been approved")
         CLOSURE_SENT_BACK = "closure_sent_back", _("Your closure request has been sent back")
+        POSSIBLE_MATCH = "possible_match", _("A new referral may concern a person already known")
+        PORTAL_REFERRAL = "portal_referral", _("A new referral from the portal")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

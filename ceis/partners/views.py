@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ceis.accounts.decorators import permissions_or_404
+from ceis.submissions.decorators import submitted_once
 
 from . import selectors, services
 from .forms import BodyFilterForm, PartnerBodyForm, PartnerContactForm
@@ -60,6 +61,7 @@ def body_detail(request, pk: int):
 
 @permissions_or_404(VIEW, ADD)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def body_create(request):
     form = PartnerBodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -139,6 +141,7 @@ def _contact_form(request, body: PartnerBody, contact: PartnerContact | None):
 
 @permissions_or_404(VIEW, CHANGE, ADD_CONTACT)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def contact_create(request, pk: int):
     return _contact_form(request, get_object_or_404(PartnerBody, pk=pk), None)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from ceis.accounts.decorators import permissions_or_404
 from ceis.audit.services import acting_as
+from ceis.submissions.decorators import submitted_once
 
 from ..models import Mediator
 from .forms import MediatorForm
@@ -31,6 +32,7 @@ def mediator_list(request):
 
 @permissions_or_404(VIEW, ADD)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def mediator_create(request):
     form = MediatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

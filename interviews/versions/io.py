@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Indicator
 
@@ -173,7 +174,10 @@ def parse(data: bytes, *, list_expected: str, kind: str = ILO) -> Parsed:
         )
         return result
     if len(cells) - 1 > MAX_ROWS:
-        errors.append(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
+        errors.append(
+            ngettext("The file has more than %(n)d row.", "The file has more than %(n)d rows.", MAX_ROWS)
+            % {"n": MAX_ROWS}
+        )
         return result
     if len(cells) == 1:
         errors.append(_("The file has no indicator."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ceis.accounts.decorators import permissions_or_404
+from ceis.submissions.decorators import submitted_once
 
 from ..models import CatalogueVersion
 from . import io, selectors, services
@@ -67,6 +68,7 @@ def version_export(request, pk: int, fmt: str):
 
 @permissions_or_404(VIEW, CHANGE, ADD)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def version_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -127,6 +129,7 @@ def version_retire(request, pk: int):
 
 @permissions_or_404(VIEW, CHANGE, ADD)
 @require_POST
+@submitted_once
 def version_correct(request, pk: int):
     return _act(
         request,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ceis import access
 from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
+from ceis.submissions.decorators import submitted_once
 
 from ..models import (
     Accommodation,
@@ -108,6 +109,7 @@ def _form_page(request, *, pathway: ProtectionPathway, part: Part, record: model
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def add(request, pathway_pk: int, part: str):
     spec = _part(part)
     pathway = _pathway(request, pathway_pk)
@@ -125,6 +127,7 @@ def edit(request, pathway_pk: int, part: str, pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def review(request, pathway_pk: int, goal_pk: int):
     """Add a dated review to a goal of the individual plan."""
     pathway = _pathway(request, pathway_pk)

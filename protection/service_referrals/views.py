@@ -20,6 +20,7 @@ from ceis.accounts import roles
 from ceis.accounts.decorators import role_required
 from ceis.audit.services import record_viewed
 from ceis.consent.services import SharingRefused
+from ceis.submissions.decorators import submitted_once
 from protection.models import ProtectionPathway
 from referrals.models import Referral
 
@@ -108,6 +109,7 @@ def _request_page(request, *, pathway=None, referral=None):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def request_for_pathway(request, pathway_pk: int):
     pathway = access.get_visible(
         ProtectionPathway.objects.select_related("person"), request.user, action="change", pk=pathway_pk
@@ -117,6 +119,7 @@ def request_for_pathway(request, pathway_pk: int):
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def request_for_referral(request, referral_pk: int):
     referral = access.get_visible(
         Referral.objects.select_related("person"), request.user, action="change", pk=referral_pk
@@ -131,6 +134,7 @@ def _service(request, pk: int, *, action: str = "view") -> ServiceReferral:
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def detail(request, pk: int):
     """A service, its dated changes and (for who may change it) the form of the next status."""
     service = _service(request, pk)

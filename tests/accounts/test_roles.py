@@ -28,7 +28,14 @@ def test_the_migrations_and_the_roles_module_agree():
     granted[roles.ADMIN] |= {f"interviews.{p}" for p in later.PERMS}
     mediators = importlib.import_module("ceis.accounts.migrations.0009_mediator_admin_perms")
     granted[roles.ADMIN] |= {f"interviews.{p}" for p in mediators.PERMS}
-    for name in ("0004_group_session_perms", "0005_pathway_perms", "0006_caseload_perms"):
+    granted.update({role: set() for role in roles.ALL if role not in granted})
+    for name in (
+        "0004_group_session_perms",
+        "0005_pathway_perms",
+        "0006_caseload_perms",
+        "0010_operators_add_materials",
+        "0011_partner_and_network_roles",
+    ):
         for role, perms in importlib.import_module(f"ceis.accounts.migrations.{name}").GRANTS.items():
             granted[role] |= set(perms)
     # Models that moved app keep their permissions: the migrations that moved them relabel the content types.

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 from ceis.accounts import roles
 from tests import factories
 from tests.browser.a11y import axe_violations, describe, serious
-from tests.browser.test_every_page_is_accessible import SCREENS, USERNAMES, _records
+from tests.browser.test_every_page_is_accessible import ROLES, SCREENS, USERNAMES, _records
 from tests.otp_helpers import totp_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -42,7 +42,7 @@ def _world(operators):
     return _records(operators[0], coordinator)
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.COORDINATOR, roles.ADMIN])
+@pytest.mark.parametrize("role", ROLES)
 def test_every_main_page_fits_a_phone_without_scrolling_sideways(
     browser: Browser, live_server, log_in, operators, role, subtests
 ):

@@ -84,6 +84,8 @@ CASE_SCREENS = [
     Screen("my referrals", lambda w: "/referrals/"),
     Screen("calendar link", lambda w: "/calendar/"),
     Screen("calendar link, a new one shown", lambda w: "/calendar/", _make_calendar_link),
+    Screen("API tokens", lambda w: "/accounts/api-tokens/"),
+    Screen("API documentation", lambda w: "/api/docs/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("referral intake, errors", lambda w: "/referrals/new/", _submit_empty),
     Screen("search by name", lambda w: "/referrals/", _search_by_name),
@@ -107,6 +109,8 @@ CASE_SCREENS = [
     Screen("group session detail", lambda w: f"/groups/{w['session'].pk}/"),
     Screen("group session edit", lambda w: f"/groups/{w['session'].pk}/edit/"),
     Screen("group session follow-up requests", lambda w: f"/groups/{w['session'].pk}/follow-ups/"),
+    Screen("group session mark held", lambda w: f"/groups/{w['planned_session'].pk}/hold/"),
+    Screen("group session cancel", lambda w: f"/groups/{w['planned_session'].pk}/cancel/"),
     Screen("reach", lambda w: "/groups/reach/"),
     Screen("language gap", lambda w: "/groups/reach/language-gap/"),
     Screen("materials", lambda w: "/groups/materials/"),
@@ -166,6 +170,15 @@ COORDINATOR_SCREENS = [
     Screen("navigation menu open", lambda w: "/referrals/all/", _open_first_menu),
     Screen("referral detail with assignment", lambda w: f"/referrals/{w['referral'].pk}/"),
     Screen("unassign confirmation", lambda w: f"/referrals/{w['referral'].pk}/unassign/{w['operator'].pk}/"),
+    Screen("merge two records", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/"),
+    Screen("merge two records, errors", lambda w: f"/referrals/people/{w['referral'].person_id}/merge/", _submit_empty),
+    Screen(
+        "merge confirmation, a legal hold carried over",
+        lambda w: f"/referrals/people/{w['referral'].person_id}/merge/{w['flagged'].pk}/",
+    ),
+    Screen("person merged today, with its undo", lambda w: f"/referrals/people/{w['merged_person'].pk}/"),
+    Screen("undo a merge", lambda w: f"/referrals/merges/{w['merge'].pk}/undo/"),
+    Screen("attach to a person already known", lambda w: f"/referrals/{w['referral'].pk}/attach/"),
     Screen("referral intake", lambda w: "/referrals/new/"),
     Screen("all group sessions", lambda w: "/groups/all/"),
     Screen("all pathways", lambda w: "/protection/all/"),
@@ -261,8 +274,35 @@ ADMIN_SCREENS = [
     Screen("account, reset two-factor", lambda w: f"/accounts/users/{w['operator'].pk}/reset-two-factor/"),
 ]
 
-SCREENS = {roles.OPERATOR: CASE_SCREENS, roles.COORDINATOR: COORDINATOR_SCREENS, roles.ADMIN: ADMIN_SCREENS}
-USERNAMES = {roles.OPERATOR: "operatore1", roles.COORDINATOR: "coordinatore", roles.ADMIN: "amministratore"}
+# A partner body's worker (role ``ente``): the referral portal only.
+PARTNER_SCREENS = [
+    Screen("referral portal", lambda w: "/portal/"),
+    Screen("refer a person", lambda w: "/portal/new/"),
+    Screen("refer a person, errors", lambda w: "/portal/new/", _submit_empty),
+    Screen("receipt", lambda w: f"/portal/{w['portal_referral'].pk}/"),
+    Screen("two-factor profile", lambda w: "/accounts/two-factor/"),
+]
+
+# The network (role ``rete``): the statistics only.
+NETWORK_SCREENS = [
+    Screen("statistics", lambda w: "/caseload/statistics/"),
+]
+
+SCREENS = {
+    roles.OPERATOR: CASE_SCREENS,
+    roles.COORDINATOR: COORDINATOR_SCREENS,
+    roles.ADMIN: ADMIN_SCREENS,
+    roles.PARTNER: PARTNER_SCREENS,
+    roles.NETWORK: NETWORK_SCREENS,
+}
+USERNAMES = {
+    roles.OPERATOR: "operatore1",
+    roles.COORDINATOR: "coordinatore",
+    roles.ADMIN: "amministratore",
+    roles.PARTNER: "ente_cas",
+    roles.NETWORK: "rete_lucca",
+}
+ROLES = list(SCREENS)
 
 
 def _records(operator, coordinator) -> dict:
@@ -290,6 +330,10 @@ def _records(operator, coordinator) -> dict:
         referring_body=body, received_at=now - datetime.timedelta(days=20), assigned_to=[operator]
     )
     referral.exploitation_forms.set(ExploitationForm.objects.filter(code="labour"))
+    # the partner body's worker and the network (``USERNAMES``), and a referral she sent through the portal
+    partner = factories.PartnerUserFactory(username="ente_cas", partner_body=body)
+    factories.NetworkFactory(username="rete_lucca")
+    portal_referral = factories.PortalReferralFactory(referring_body=body, created_by=partner)
     for n in range(3):
         factories.ReferralFactory(
             urgency=["routine", "priority", "immediate"][n],
@@ -327,6 +371,9 @@ def _records(operator, coordinator) -> dict:
     factories.AttendanceRowFactory(session=session, nationality="NG", count=7)
     factories.AttendanceRowFactory(session=session, nationality="ER", gender="male", count=4)
     factories.GroupSessionFactory(host_centre=body, held_at=now + datetime.timedelta(days=5), facilitators=[operator])
+    planned_session = factories.GroupSessionFactory(  # its time has come: to be marked held, or cancelled
+        host_centre=body, held_at=now - datetime.timedelta(hours=2), status="planned", facilitators=[operator]
+    )
     language = Language.objects.get(code="en")
     material = factories.MaterialFactory(title="I tuoi diritti", languages=[language])
 
@@ -395,6 +442,13 @@ def _records(operator, coordinator) -> dict:
         object_id=old.pk,
         person=old.person,
     )
+    from referrals.merge import merge_people
+
+    merge = merge_people(  # two records of the same person, merged today: the undo is offered
+        survivor=factories.ReferralFactory(assigned_to=[operator]).person,
+        absorbed=factories.PathwayFactory(assigned_to=[operator]).person,
+        by=coordinator,
+    )
     inactive = factories.OperatorFactory(username="operatore3", is_active=False)
     inactive.set_unusable_password()
     inactive.save()
@@ -412,6 +466,8 @@ def _records(operator, coordinator) -> dict:
     return {
         "operator": operator,
         "flagged": flagged,
+        "merge": merge,
+        "merged_person": merge.survivor,
         "consent": consent,
         "report_refused": report_refused,
         "case_code": referral.person.case_code,
@@ -421,10 +477,12 @@ def _records(operator, coordinator) -> dict:
         "body": body,
         "contact": contact,
         "referral": referral,
+        "portal_referral": portal_referral,
         "interview": interview,
         "report": report,
         "closed": closed,
         "session": session,
+        "planned_session": planned_session,
         "material": material,
         "language": language,
         "pathway": pathway,
@@ -436,7 +494,7 @@ def _records(operator, coordinator) -> dict:
     }
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.COORDINATOR, roles.ADMIN])
+@pytest.mark.parametrize("role", ROLES)
 def test_it_finds_no_serious_violation_on_any_main_page(
     browser: Browser, live_server, log_in, operators, role, subtests
 ):

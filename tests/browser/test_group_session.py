@@ -64,6 +64,7 @@ def test_an_operator_records_a_session_and_turns_two_requests_into_referrals(
 
     # The session: when, where, languages, topics, material, and two attendance rows.
     page.goto(f"{live_server.url}/groups/new/")
+    page.locator("input[name=status][value=held]").check()  # already held: its attendance now
     held = (timezone.localtime() - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
     page.locator("#id_held_at").fill(held.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_host_centre").select_option(str(centre.pk))

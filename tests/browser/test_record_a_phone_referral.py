@@ -22,7 +22,7 @@ def _record_phone_referral(page: Page, base_url: str, body_pk: int) -> None:
     page.locator("#id_first_name").fill("Prova")
     page.locator("#id_last_name").fill("Browser")
     page.locator("#id_birth_year").fill("2001")
-    page.locator("#id_consent_recorded").check()
+    page.locator("#id_nationality").select_option("NG")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
 
@@ -42,7 +42,7 @@ def test_it_records_a_phone_referral_that_only_its_operator_sees(browser: Browse
     expect(page.locator("h1 .case-code")).to_have_text(code)
     assert referral.channel == Referral.Channel.PHONE
     assert referral.urgency == Referral.Urgency.PRIORITY
-    assert referral.consent_recorded
+    assert referral.person.nationality == "NG"
 
     page.goto(f"{live_server.url}/referrals/")
     expect(page.locator("table a.case-code", has_text=code)).to_have_count(1)

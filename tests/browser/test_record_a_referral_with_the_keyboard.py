@@ -63,10 +63,10 @@ def test_it_records_a_referral_with_the_keyboard_only(browser: Browser, live_ser
     keys.type("Tastiera")
     tab_to(page, "#id_birth_year")
     keys.type("2001")
-    tab_to(page, "#id_consent_recorded")
-    keys.press("Space")
-    tab_to(page, "#id_phone", backwards=True)  # back up to a field left out
+    tab_to(page, "#id_phone")
     keys.type("333 0000000")
+    tab_to(page, "#id_aliases", backwards=True)  # back up to a field left out
+    keys.type("Tastierina")
     tab_to(page, "main form button[type=submit]")
     assert focused(page, "main form button[type=submit]")
     keys.press("Enter")
@@ -80,11 +80,11 @@ def test_it_records_a_referral_with_the_keyboard_only(browser: Browser, live_ser
     assert referral.urgency == Referral.Urgency.PRIORITY
     assert referral.reason == "Segnalazione di prova fatta con la sola tastiera."
     assert [str(pk) for pk in referral.exploitation_forms.values_list("pk", flat=True)] == [first_form]
-    assert referral.consent_recorded
     person = referral.person
-    assert (person.first_name, person.last_name, person.birth_year, person.phone) == (
+    assert (person.first_name, person.last_name, person.aliases, person.birth_year, person.phone) == (
         "Prova",
         "Tastiera",
+        "Tastierina",
         2001,
         "333 0000000",
     )

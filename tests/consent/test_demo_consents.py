@@ -22,6 +22,8 @@ def test_every_referred_demo_person_consented_to_her_report_going_back(settings)
         )
         assert isinstance(basis, Consent), referral.person.case_code
         assert selectors.valid_consents(referral.person).filter(purpose="case_management").exists()
-    waiting = Referral.objects.get(status=Referral.Status.NEW)
-    assert not waiting.person.consents.exists()
+    # Waiting for triage: the one the coordinator recorded, and the one a CAS sent through the portal.
+    waiting = Referral.objects.filter(status=Referral.Status.NEW)
+    assert sorted(waiting.values_list("channel", flat=True)) == [Referral.Channel.PHONE, Referral.Channel.PORTAL]
+    assert not any(r.person.consents.exists() for r in waiting)
     assert ConsentWithdrawal.objects.count() == 1

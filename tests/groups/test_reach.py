@@ -38,9 +38,9 @@ def _at(*args) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(*args))
 
 
-def _session(when, centre, operator, rows=(), languages=()) -> GroupSession:
+def _session(when, centre, operator, rows=(), languages=(), status="held") -> GroupSession:
     """``rows``: (nationality, gender, language code or None, count)."""
-    session = GroupSession.objects.create(held_at=when, host_centre=centre, created_by=operator)
+    session = GroupSession.objects.create(held_at=when, host_centre=centre, created_by=operator, status=status)
     access.assign(session, operator, by=operator)
     session.languages.set(Language.objects.filter(code__in=languages))
     for nationality, gender, language, count in rows:

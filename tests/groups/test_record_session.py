@@ -44,6 +44,7 @@ def session_data(*, centre, facilitators, rows=(), initial_rows: int = 0, **over
     """POST data of the session form; ``rows`` are (nationality, gender, language code or "", count[, delete])."""
     data = {
         "held_at": _when(-datetime.timedelta(hours=3)),
+        "status": "held",
         "host_centre": centre.pk,
         "place": "Sala mensa",
         "mediators": "Mediatrice di lingua tigrina",
@@ -190,9 +191,13 @@ def test_it_needs_at_least_one_row_for_a_session_held_in_the_past(op_client, ope
 
 
 def test_it_lets_a_planned_session_wait_for_its_attendance(op_client, operator, centre):
-    data = session_data(centre=centre, facilitators=[operator], held_at=_when(datetime.timedelta(days=7)))
+    data = session_data(
+        centre=centre, facilitators=[operator], held_at=_when(datetime.timedelta(days=7)), status="planned"
+    )
     assert op_client.post(NEW, data).status_code == 302
-    assert GroupSession.objects.get().attendance.count() == 0
+    session = GroupSession.objects.get()
+    assert session.status == GroupSession.Status.PLANNED
+    assert session.attendance.count() == 0
 
 
 def test_it_refuses_a_half_filled_row(op_client, operator, centre):
@@ -394,6 +399,9 @@ def test_it_says_when_nothing_was_counted_yet(op_client, operator):
         held_at=timezone.now() + datetime.timedelta(days=2), facilitators=[operator]
     )
     response = op_client.get(reverse("groups:detail", args=[planned.pk]))
+    assert "Attendance is recorded once the session is held." in response.text
+    held_without_rows = factories.GroupSessionFactory(facilitators=[operator])
+    response = op_client.get(reverse("groups:detail", args=[held_without_rows.pk]))
     assert "No attendance recorded yet." in response.text
 
 

@@ -479,3 +479,25 @@ def test_the_forms_of_exploitation_are_those_that_emerged_in_the_interviews(oper
     contents = report_contents(report)
     assert contents.forms_from_interviews is True
     assert sorted(contents.exploitation_forms) == ["labour exploitation", "sexual exploitation (indoor)"]
+
+
+def test_saving_a_report_without_consent_says_one_true_thing(op_client, referral):
+    """Saved, but neither printable nor sendable: never "Report saved" beside "nothing has been saved"."""
+    other = factories.PartnerBodyFactory(name="Ente senza consenso")  # no consent for this recipient
+    response = op_client.post(reverse("reports:new", args=[referral.pk]), _form_data(other), follow=True)
+    report = referral.reports.get()
+    assert report.recipient == other
+    assert "the report is saved, but it cannot be printed or sent" in response.text
+    assert "nothing has been saved" not in response.text
+    assert "Report saved." not in response.text
+    response = op_client.post(reverse("reports:edit", args=[report.pk]), _form_data(other), follow=True)
+    assert "the report is saved, but it cannot be printed or sent" in response.text
+    assert "Report saved." not in response.text and "nothing has been saved" not in response.text
+
+
+def test_saving_a_report_with_consent_still_says_it_is_saved(op_client, referral):
+    response = op_client.post(
+        reverse("reports:new", args=[referral.pk]), _form_data(referral.referring_body), follow=True
+    )
+    assert "Report saved. Check it, print it, then record the date it was sent." in response.text
+    assert 'id="sharing-refused"' not in response.text

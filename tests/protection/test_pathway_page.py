@@ -330,3 +330,56 @@ def test_operators_cannot_assign_or_unassign(op_client, operator, operator_b, pa
 def test_an_operator_sees_no_assignment_form(op_client, pathway):
     text = op_client.get(_url(pathway)).text
     assert reverse("protection:assign", args=[pathway.pk]) not in text
+
+
+# --- a permit about to expire (issue 15, point 8) -------------------------------------------------------
+
+
+def _permit(pathway, days: int, **fields) -> ResidencePermit:
+    return ResidencePermit.objects.create(
+        pathway=pathway, type="art18", expires_on=timezone.localdate() + datetime.timedelta(days=days), **fields
+    )
+
+
+def test_the_page_warns_of_a_permit_expiring_within_60_days(op_client, pathway):
+    permit = _permit(pathway, 45)
+    response = op_client.get(_url(pathway))
+    assert 'id="permit-expiring"' in response.text
+    assert f"The residence permit expires on {_short(permit.expires_on)}, in 45 days" in response.text
+
+
+def test_one_day_left_is_singular(op_client, pathway):
+    _permit(pathway, 1)
+    assert "in 1 day: see to its renewal" in op_client.get(_url(pathway)).text
+
+
+@pytest.mark.parametrize(
+    "days, fields",
+    [(61, {}), (-1, {}), (20, {"converted_to": "lavoro"})],
+    ids=["more than 60 days", "already expired", "converted"],
+)
+def test_no_warning_for_a_permit_far_off_expired_or_converted(op_client, pathway, days, fields):
+    _permit(pathway, days, **fields)
+    assert 'id="permit-expiring"' not in op_client.get(_url(pathway)).text
+
+
+def test_no_warning_once_renewed_or_on_a_closed_pathway(op_client, pathway):
+    old = _permit(pathway, 10)
+    _permit(pathway, 400, renewal_of=old)
+    assert 'id="permit-expiring"' not in op_client.get(_url(pathway)).text
+    closed = factories.PathwayFactory(assigned_to=[pathway_operator(pathway)], ended_on=timezone.localdate())
+    _permit(closed, 10)
+    assert 'id="permit-expiring"' not in op_client.get(_url(closed)).text
+
+
+def pathway_operator(pathway):
+    return access.assignees([pathway])[pathway.pk][0]
+
+
+def test_the_warning_costs_no_query(op_client, pathway, django_assert_max_num_queries):
+    _fill(pathway)
+    _permit(pathway, 30)
+    op_client.get(_url(pathway))
+    with django_assert_max_num_queries(15):  # the page's existing budget
+        response = op_client.get(_url(pathway))
+    assert 'id="permit-expiring"' in response.text

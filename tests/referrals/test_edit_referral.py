@@ -15,7 +15,6 @@ def _data(referral, **overrides):
         "received_at": timezone.localtime(referral.received_at).strftime("%Y-%m-%dT%H:%M"),
         "urgency": Referral.Urgency.IMMEDIATE,
         "reason": "Testo completato dopo la telefonata",
-        "consent_recorded": "on",
     }
     data.update(overrides)
     return data
@@ -27,7 +26,6 @@ def test_it_completes_a_referral(op_client, referral_a):
     referral_a.refresh_from_db()
     assert referral_a.urgency == Referral.Urgency.IMMEDIATE
     assert referral_a.reason == "Testo completato dopo la telefonata"
-    assert referral_a.consent_recorded
 
 
 def test_the_change_is_audited_without_the_encrypted_text(op_client, operator, referral_a):

@@ -29,6 +29,8 @@ def test_it_creates_the_demo_accounts_and_referrals_across_two_operators(setting
         ("operatore2", roles.OPERATOR),
         ("coordinatore", roles.COORDINATOR),
         ("amministratore", roles.ADMIN),
+        ("ente", roles.PARTNER),
+        ("rete", roles.NETWORK),
     ):
         # django-axes (first backend) needs the request it counts failures against.
         user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password="ceis-demo-2026")
@@ -40,6 +42,11 @@ def test_it_creates_the_demo_accounts_and_referrals_across_two_operators(setting
     assert mine1.exists() and mine2.exists()
     assert not set(mine1.values_list("pk", flat=True)) & set(mine2.values_list("pk", flat=True))
     assert Referral.objects.filter(status=Referral.Status.NEW).exists()
+    # The CAS's partner account has sent one through the portal.
+    assert users["ente"].partner_body is not None
+    assert (
+        Referral.objects.filter(channel=Referral.Channel.PORTAL, referring_body=users["ente"].partner_body).count() == 1
+    )
     # Apps built on referrals add their demo records: a completed interview and two on tomorrow's agenda.
     from interviews.models import Interview
 

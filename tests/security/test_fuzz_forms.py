@@ -342,12 +342,17 @@ COORDINATOR_FORMS: dict[str, Callable] = {
         factories.ReferralFactory(assigned_to=[op]) and factories.PathwayFactory(assigned_to=[op]),
         (reverse("caseload:operator", args=[op.pk]), reverse("caseload:reassign")),
     )[1],
+    "referral attach": lambda coord, op: reverse("referrals:attach", args=[factories.ReferralFactory().pk]),
     "materials new": lambda coord, op: reverse("materials:create"),
     "substitute lists": lambda coord, op: reverse("interviews:substitution"),
     "privacy restrict": lambda coord, op: reverse("privacy:restrict", args=[_held_referral(op).person_id]),
     "privacy legal hold": lambda coord, op: reverse("privacy:hold", args=[_held_referral(op).person_id]),
     "privacy erase": lambda coord, op: reverse("privacy:erase", args=[_held_referral(op).person_id]),
     "privacy retention rule": lambda coord, op: reverse("privacy:rule_edit", args=[_retention_rule().pk]),
+    "person merge": lambda coord, op: reverse("referrals:person_merge", args=[_held_referral(op).person_id]),
+    "person merge confirm": lambda coord, op: reverse(
+        "referrals:person_merge_confirm", args=[_held_referral(op).person_id, factories.ReferralFactory().person_id]
+    ),
 }
 
 ADMIN_FORMS: dict[str, Callable] = {
@@ -362,6 +367,12 @@ ADMIN_FORMS: dict[str, Callable] = {
     "own account edit": lambda admin: reverse("users:edit", args=[admin.pk]),
     "service settings": lambda admin: reverse("service:settings"),
 }
+
+
+@pytest.mark.django_db
+def test_the_portal_referral_form_survives_arbitrary_input(partner_client):
+    """The one form of a partner account (role ``ente``): what a person outside the service may send."""
+    _exercise(partner_client, reverse("portal:submit"))
 
 
 @pytest.mark.django_db

@@ -21,6 +21,8 @@ from tests.security.test_every_route import (  # noqa: F401 (fixtures used by na
     CASE_ROLES,
     COORDINATOR,
     COORDINATOR_OR_ADMIN,
+    PARTNER_PORTAL,
+    STATISTICS,
     _fill,
     _fill_with,
     _in,
@@ -88,7 +90,10 @@ def _sweep(client, url: str) -> list[tuple[str, int]]:
     return failures
 
 
-_ROLE_ROUTES = _in(COORDINATOR, ADMIN, COORDINATOR_OR_ADMIN, CASE_ROLES, ANY_USER)
+_ROLE_ROUTES = _in(COORDINATOR, ADMIN, COORDINATOR_OR_ADMIN, CASE_ROLES, ANY_USER, STATISTICS, PARTNER_PORTAL)
+# Whoever a route is for, to send it hostile path values (partner routes as a partner, statistics as the network).
+_PATH_CLIENTS = {COORDINATOR: "coord_client", CASE_ROLES: "coord_client", PARTNER_PORTAL: "partner_client"}
+_PATH_CLIENTS[STATISTICS] = "network_client"
 _CASE_ROUTES = _in("case record of operator A", "own record of user A")
 
 
@@ -112,7 +117,7 @@ def test_no_case_route_answers_500_to_any_parameter(db, request, route, name, ac
 def test_no_route_answers_500_to_hostile_path_values(db, request, route, name, access):
     if "<" not in route:
         return
-    client = request.getfixturevalue("coord_client" if access in (COORDINATOR, CASE_ROLES) else "op_client")
+    client = request.getfixturevalue(_PATH_CLIENTS.get(access, "op_client"))
     client.raise_request_exception = False
     failures = []
     for value in HOSTILE:

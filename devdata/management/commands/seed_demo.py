@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ceis.accounts import roles
 from ceis.partners.models import PartnerBody, PartnerContact
+from portal.services import submit_referral
 from referrals import services
 from referrals.models import ExploitationForm, Person, Referral
 from referrals.signals import demo_seeded
@@ -24,6 +25,8 @@ ACCOUNTS = [
     ("operatore2", "Marco", "Demo (operatore)", roles.OPERATOR),
     ("coordinatore", "Anna", "Demo (coordinatrice)", roles.COORDINATOR),
     ("amministratore", "Luca", "Demo (amministratore)", roles.ADMIN),
+    ("ente", "Sara", "Demo (CAS Esempio Uno)", roles.PARTNER),
+    ("rete", "Paola", "Demo (rete locale)", roles.NETWORK),
 ]
 
 DEMO_BODIES = [
@@ -88,6 +91,9 @@ class Command(BaseCommand):
                 )
                 bodies.append(body)
             bodies.append(PartnerBody.objects.get(name="Prefettura di Lucca"))
+            if users["ente"].partner_body_id is None:  # the partner account works for the first demo CAS
+                users["ente"].partner_body = bodies[0]
+                users["ente"].save(update_fields=["partner_body"])
             if not Referral.objects.exists():
                 self._seed_referrals(users, bodies)
                 demo_seeded.send(sender=self.__class__, users=users)
@@ -123,4 +129,16 @@ class Command(BaseCommand):
                 reason="Segnalazione fittizia in attesa di assegnazione.",
             ),
             by=users["coordinatore"],
+        )
+        # One sent by the CAS through the portal: "new", "from the portal", the coordinator notified.
+        submit_referral(
+            users["ente"],
+            {
+                "aliases": "Esempio Dodici",
+                "birth_year": 2003,
+                "gender": "female",
+                "urgency": Referral.Urgency.ROUTINE,
+                "reason": "Segnalazione fittizia dal portale degli enti.",
+                "exploitation_forms": ["labour"],
+            },
         )

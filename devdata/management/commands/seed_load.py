@@ -87,6 +87,7 @@ class Command(BaseCommand):
                         ),
                         exploitation_forms=forms,
                         by=operator,
+                        possible_duplicate=False,  # synthetic names, alike on purpose: no review asked
                     )
                     if n < 2:  # something on the agenda
                         Interview.objects.create(
