@@ -55,6 +55,9 @@ SCRUBS: list[Scrub] = [
     # A service hangs beneath a pathway or a referral: one line for each, so that either record's retention reaches it.
     Scrub("protection.ServiceReferral", "pathway__person", {"outcome_note": PLACEHOLDER, "provider_name": ""}),
     Scrub("protection.ServiceReferral", "referral__person", {"outcome_note": PLACEHOLDER, "provider_name": ""}),
+    # A closure request (ceis/approvals) keeps the operator's note and the coordinator's: one line per record it closes.
+    Scrub("approvals.ClosureRequest", "referral__person", {"note": PLACEHOLDER, "decision_note": PLACEHOLDER}),
+    Scrub("approvals.ClosureRequest", "pathway__person", {"note": PLACEHOLDER, "decision_note": PLACEHOLDER}),
     # Consent records are append-only for everyone else; erasure is the one sanctioned rewrite of their text.
     Scrub("consent.Consent", "person", {"recipient_note": PLACEHOLDER, "interpreter": PLACEHOLDER}),
     Scrub("consent.LegalBasis", "person", {"explanation": PLACEHOLDER}),

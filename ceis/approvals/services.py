@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ceis import access
 from ceis.accounts import roles
 from ceis.audit.services import acting_as
 from ceis.notifications.models import Notification
@@ -156,13 +157,16 @@ def closure_approve(*, request: ClosureRequest, by) -> ClosureRequest:
     request.decided_at = timezone.now()
     with acting_as(by):
         request.save(update_fields=["status", "decided_by", "decided_at"])
-    notification_create(
-        recipient=request.requested_by,
-        kind=Notification.Kind.CLOSURE_APPROVED,
-        label=record.person.case_code,
-        path=_path(request),
-    )
+    _tell_requester(request, record, Notification.Kind.CLOSURE_APPROVED)
     return request
+
+
+def _tell_requester(request: ClosureRequest, record: models.Model, kind: str) -> None:
+    """Notify the operator who asked, while she still sees the record (a notification names its case code)."""
+    if access.can_view(request.requested_by, record):
+        notification_create(
+            recipient=request.requested_by, kind=kind, label=record.person.case_code, path=_path(request)
+        )
 
 
 @transaction.atomic
@@ -178,10 +182,5 @@ def closure_send_back(*, request: ClosureRequest, note: str, by) -> ClosureReque
     request.decision_note = note
     with acting_as(by):
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    notification_create(
-        recipient=request.requested_by,
-        kind=Notification.Kind.CLOSURE_SENT_BACK,
-        label=request.target.person.case_code,
-        path=_path(request),
-    )
+    _tell_requester(request, request.target, Notification.Kind.CLOSURE_SENT_BACK)
     return request

@@ -155,3 +155,13 @@ def test_approving_a_pathway_closes_it_with_the_date_entered(coord_client, opera
     pathway.refresh_from_db()
     assert (pathway.ended_on, pathway.closure_reason) == (ended, "autonomy")
     assert Notification.objects.filter(recipient=operator, kind=Notification.Kind.CLOSURE_APPROVED).exists()
+
+
+def test_an_operator_no_longer_on_the_record_is_not_told_its_case_code(coord_client, coordinator, operator, requested):
+    from ceis import access
+
+    access.unassign(requested.referral, operator, by=coordinator)
+    _approve(coord_client, requested)
+    requested.refresh_from_db()
+    assert requested.status == "approved"
+    assert not Notification.objects.filter(recipient=operator, kind=Notification.Kind.CLOSURE_APPROVED).exists()

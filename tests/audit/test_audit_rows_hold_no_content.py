@@ -66,6 +66,7 @@ def _builders(operator):
     """How to create one record of each registered model, given its text fields' values."""
     from django.contrib.contenttypes.models import ContentType
 
+    from ceis.approvals.models import ClosureRequest
     from ceis.consent import models as c
     from interviews.models import (
         CatalogueVersion,
@@ -177,6 +178,9 @@ def _builders(operator):
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
         "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
         "documents.Document": lambda t: _document(referral, operator, t),
+        "approvals.ClosureRequest": lambda t: ClosureRequest.objects.create(
+            referral=factories.ReferralFactory(assigned_to=[operator]), requested_by=operator, **t
+        ),
         "interviews.SentReport": lambda t: SentReport.objects.create(
             report=Report.objects.create(referral=referral, recipient=referral.referring_body),
             version=1,
