@@ -12,5 +12,6 @@ class ApiConfig(AppConfig):
 
         from .models import ApiToken
 
-        # Creation and revocation are in the audit trail; the hash never is (last use is written without signals).
-        auditlog.register(ApiToken, exclude_fields=["token_hash", "last_used_at"])
+        # Creation and revocation are in the audit trail; the hash, the typed name and the prefix never are (last use
+        # is written without signals).
+        auditlog.register(ApiToken, exclude_fields=["name", "prefix", "token_hash", "last_used_at"])

@@ -66,6 +66,7 @@ def _builders(operator):
     """How to create one record of each registered model, given its text fields' values."""
     from django.contrib.contenttypes.models import ContentType
 
+    from api.models import ApiToken
     from ceis.approvals.models import ClosureRequest
     from ceis.consent import models as c
     from interviews.models import (
@@ -178,6 +179,9 @@ def _builders(operator):
         "privacy.RetentionRule": lambda t: _edited_rule(t),  # one rule per kind is seeded: edit one
         "service.ServiceSettings": lambda t: _edited_settings(t),  # a single row: edit it
         "documents.Document": lambda t: _document(referral, operator, t),
+        "api.ApiToken": lambda t: ApiToken.objects.create(
+            user=operator, expires_at=timezone.now() + datetime.timedelta(days=30), **t
+        ),
         "approvals.ClosureRequest": lambda t: ClosureRequest.objects.create(
             referral=factories.ReferralFactory(assigned_to=[operator]), requested_by=operator, **t
         ),
