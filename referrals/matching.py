@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
+from django.apps import apps
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +146,8 @@ def find_candidates(
     *, first_name: str, last_name: str, aliases: str, birth_year: int | None, exclude_pk: int | None = None
 ) -> list[Candidate]:
     """People who may be the person described, best first (one query; at most 20)."""
-    from .models import PersonMatchKey
+    # By name, not by import: ``referrals.models`` imports this module to write the keys on save.
+    PersonMatchKey = apps.get_model("referrals", "PersonMatchKey")  # noqa: N806
 
     query_words = _query_words(first_name, last_name, aliases)
     if not query_words:

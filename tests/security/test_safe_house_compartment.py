@@ -77,6 +77,7 @@ def _url(route: str, name: str, records: dict, *, user, feed_token: str) -> str:
         "month": timezone.localdate().strftime("%Y-%m"),
         "version": 1,
         "contact_pk": 1,
+        "other_pk": 1,  # the other record of a merge: none of hers
         "token": feed_token,
         "uidb64": "MQ",
     }

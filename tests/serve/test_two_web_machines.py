@@ -234,6 +234,13 @@ def _csrf(html: str) -> str:
     return match[1]
 
 
+def _submission_token(html: str) -> str:
+    """The form's one-time submission token (ceis/submissions), as a browser sends it back."""
+    match = re.search(r'name="submission_token" value="([^"]+)"', html)
+    assert match, "no submission token on the form"
+    return match[1]
+
+
 def _pdf() -> bytes:
     """A one-page PDF that parses (uploads are checked by parsing)."""
     import io
@@ -337,6 +344,7 @@ def test_a_change_through_one_machine_is_seen_at_once_through_the_other(postgres
             one.base + "/groups/materials/new/",
             [
                 ("csrfmiddlewaretoken", _csrf(page)),
+                ("submission_token", _submission_token(page)),
                 ("title", "Leaflet on two machines"),
                 ("kind", "leaflet"),
                 ("languages", str(ids["language"])),
