@@ -39,6 +39,13 @@ def _submit_empty(page: Page) -> None:
     expect(page.locator(".invalid-feedback, .alert-danger, .errorlist").first).to_be_attached()
 
 
+def _send_back_empty(page: Page) -> None:
+    """Send a closure request back without the note it needs: the page comes back with its error."""
+    page.locator("#send-back").click()
+    page.wait_for_load_state()
+    expect(page.locator(".invalid-feedback, .alert-danger, .errorlist").first).to_be_attached()
+
+
 def _open_first_menu(page: Page) -> None:
     """Open the navigation bar's first drop-down menu, as a person about to choose a page does."""
     page.locator("nav .dropdown-toggle").first.click()
@@ -190,7 +197,7 @@ COORDINATOR_SCREENS = [
     Screen(
         "closure request, sent back without a note",
         lambda w: f"/approvals/{w['closure_request'].pk}/",
-        lambda page: page.locator("#send-back").click(),
+        lambda page: _send_back_empty(page),
     ),
     Screen("all services requested", lambda w: "/protection/services/?overdue=1"),
     Screen("operator's records", lambda w: f"/caseload/operator/{w['operator'].pk}/"),
