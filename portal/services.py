@@ -18,7 +18,7 @@ from ceis.accounts import roles
 from ceis.notifications.models import Notification
 from ceis.notifications.services import notification_create
 from referrals.models import ExploitationForm, Person, Referral
-from referrals.services import duplicate_candidates, referral_intake
+from referrals.services import referral_intake
 
 NAME_REQUIRED = _("Give at least a name, a surname or the name the person is known by.")
 REASON_REQUIRED = _("Tell us what happened or what worries you.")
@@ -98,7 +98,6 @@ def submit_referral(user, cleaned_data: Mapping[str, Any]) -> Referral:
                 referral=referral,
                 exploitation_forms=forms,
                 by=user,
-                possible_duplicate=duplicate_candidates(person=person).exists(),
             )
     except IntegrityError:
         # The same form sent twice at once: the first one won.

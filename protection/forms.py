@@ -17,7 +17,7 @@ from ceis.forms import DateInput
 from ceis.partners.models import PartnerBody
 from referrals import selectors as referral_selectors
 from referrals.models import Person
-from referrals.services import duplicate_candidates
+from referrals.services import likely_matches
 
 from .models import ProtectionPathway
 from .services import REASON_REQUIRED, RECEIVING_BODY_REQUIRED
@@ -193,17 +193,17 @@ class OpenTransferForm(_OpenForm):
         )
 
     def _check_duplicates(self):
-        candidates = duplicate_candidates(person=self.person())
-        if not candidates.exists():
+        # The blind matching of the intake (referrals.matching): similar names, transliterations, birth year ± 1.
+        found = likely_matches(person=self.person(), user=self.user)
+        if not found.any:
             return
-        visible = list(access.visible(candidates, self.user).order_by("case_code"))
-        self.duplicates = visible
-        self.hidden_duplicate = len(visible) < candidates.count()
+        self.duplicates = [person for person, _match in found.visible]
+        self.hidden_duplicate = found.hidden
         if not self.cleaned_data.get("confirm_new_person"):
             self.add_error(
                 "confirm_new_person",
                 _(
-                    "A person with the same name and year of birth may already be recorded. Give her case code, "
+                    "A person with a similar name and year of birth may already be recorded. Give her case code, "
                     "or confirm to record a new person."
                 ),
             )

@@ -24,17 +24,6 @@ from . import matching
 from .models import Person, Referral
 
 
-def duplicate_candidates(*, person: Person, exclude_pk: int | None = None):
-    """People recorded with the same keyed hash of normalised name and birth year."""
-    person.refresh_keys()
-    if not person.duplicate_key:
-        return Person.objects.none()
-    qs = Person.objects.filter(duplicate_key=person.duplicate_key)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs
-
-
 @dataclass
 class Matches:
     """The likely matches of a person, split by what the user may know of them."""

@@ -124,6 +124,13 @@ def test_a_possible_duplicate_is_flagged_for_the_coordinators_but_not_told_to_th
     assert referral.person.case_code in response.text
 
 
+def test_a_spelling_variant_a_year_off_is_flagged_too_as_at_the_phone(partner_client):
+    """The portal runs the intake's blind matching (referrals.matching), not an exact comparison of names."""
+    factories.PersonFactory(first_name="Osasu", last_name="Igbinedion", birth_year=2000)
+    partner_client.post(reverse("portal:submit"), _post(first_name="Osazu", last_name="Igbinedion"))
+    assert Referral.objects.get().possible_duplicate is True
+
+
 def test_coordinators_are_notified_and_nobody_else(partner_client, coordinator, operator):
     other_coordinator = factories.CoordinatorFactory()
     inactive = factories.CoordinatorFactory(is_active=False)

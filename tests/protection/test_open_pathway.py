@@ -314,6 +314,19 @@ def test_it_asks_to_confirm_a_possible_duplicate(op_client, operator):
     assert Person.objects.count() == 2
 
 
+def test_a_transliteration_a_year_off_asks_too(op_client):
+    """Opening a pathway runs the intake's blind matching: Mohammed/Muhammad, born a year apart, may be one man."""
+    factories.PersonFactory(first_name="Mohammed", last_name="Abubakar", birth_year=1998)
+
+    response = op_client.post(
+        TRANSFER,
+        _transfer_data(factories.PartnerBodyFactory(), first_name="Muhammad", last_name="Abubakar", birth_year="1999"),
+    )
+
+    assert "may already be recorded" in response.text
+    assert not ProtectionPathway.objects.exists()
+
+
 def test_it_refuses_a_person_with_an_open_pathway(op_client, operator):
     pathway = factories.PathwayFactory(assigned_to=[operator])
     data = _transfer_data(
