@@ -21,22 +21,17 @@ def completed_interviews(low: datetime.datetime, high: datetime.datetime) -> tup
     return counts["held"], counts["substituted"]
 
 
-def completed_interviews_by_month(
-    low: datetime.datetime, high: datetime.datetime
-) -> dict[datetime.date, tuple[int, int]]:
-    """``completed_interviews`` by month of ``held_at`` (first day of the month, local time), in one query."""
-    from django.db.models.functions import TruncMonth
+def completed_interviews_by_month(low: datetime.datetime, high: datetime.datetime) -> dict[int, tuple[int, int]]:
+    """``completed_interviews`` by month number of ``held_at`` (local time), in one query; [low, high) lies
+    within one calendar year."""
+    from django.db.models.functions import ExtractMonth
 
     substitute = InterviewList.objects.filter(interview=OuterRef("pk")).exclude(needed=F("version__exploitation"))
     rows = (
         Interview.objects.filter(status=Interview.Status.COMPLETED, held_at__gte=low, held_at__lt=high)
-        .annotate(month=TruncMonth("held_at"))
+        .annotate(month=ExtractMonth("held_at"))
         .values("month")
         .annotate(held=Count("pk"), substituted=Count("pk", filter=Q(Exists(substitute))))
         .order_by()
     )
-    return {_first_day(r["month"]): (r["held"], r["substituted"]) for r in rows}
-
-
-def _first_day(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+    return {int(r["month"]): (r["held"], r["substituted"]) for r in rows}
