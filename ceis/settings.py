@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "caseload.tasks.refresh_statistics",
         "schedule": 600.0,
     },
+    # ... and count ahead the months no one has viewed yet, a few years per run (stats.snapshots.prepare).
+    "prepare-statistics": {
+        "task": "stats.tasks.prepare_statistics",
+        "schedule": 600.0,
+    },
 }
 
 EMAIL_BACKEND = env(

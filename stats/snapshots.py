@@ -114,9 +114,14 @@ def _recount(
 
 def refresh(*, limit: int = 50) -> dict[str, int]:
     """Re-count stale snapshots and those counted over a day ago (most recently used first, a year's in one
-    pass); forget the ones no one has looked at for ``UNUSED_DAYS``. A re-count is not a use."""
+    pass); forget the ones no one has looked at for ``UNUSED_DAYS``, except the months ``prepare`` keeps
+    counted ahead (from the first year with data to this month). A re-count is not a use."""
     now = timezone.now()
-    forgotten, _ = StatisticsSnapshot.objects.filter(used_at__lt=now - datetime.timedelta(days=UNUSED_DAYS)).delete()
+    unused = StatisticsSnapshot.objects.filter(used_at__lt=now - datetime.timedelta(days=UNUSED_DAYS))
+    first_year = first_year_with_data()
+    if first_year is not None:
+        unused = unused.exclude(start__gte=datetime.date(first_year, 1, 1), start__lte=timezone.localdate())
+    forgotten, _ = unused.delete()
     due = list(
         StatisticsSnapshot.objects.filter(
             ~Q(computed_generation=F("generation")) | Q(computed_at__lt=now - REFRESH_AFTER)
@@ -138,6 +143,67 @@ def refresh(*, limit: int = 50) -> dict[str, int]:
     failed_years = set(done.failed_pks)
     refreshed = sum(len(rows) for year, rows in by_year.items() if year not in failed_years)
     return {"refreshed": refreshed, "failed": done.failed, "forgotten": forgotten}
+
+
+def first_year_with_data() -> int | None:
+    """The first calendar year in which something the statistics count happened (a referral received, a
+    session held, a pathway begun); None on an empty database. Three index reads."""
+    from groups.models import GroupSession
+    from protection.models import ProtectionPathway
+    from referrals.models import Referral
+
+    firsts = [
+        Referral.objects.aggregate(first=Min("received_at"))["first"],
+        GroupSession.objects.aggregate(first=Min("held_at"))["first"],
+        ProtectionPathway.objects.aggregate(first=Min("started_on"))["first"],
+    ]
+    days = [_day(value) for value in firsts if value is not None]
+    return min(days).year if days else None
+
+
+def prepare(*, years: int = 2) -> dict[str, int]:
+    """Count ahead the months no one has viewed yet, so that the first view of any period reads snapshots.
+
+    Every calendar month from the first year with data to the current month gets a snapshot; the years that
+    miss some are counted, the most recent first, at most ``years`` of them per run (a year is one pass over its
+    data, ~1-3 s at N = 100 000: beat's run every ten minutes catches up a few years at a time). The rows are
+    then kept up to date like any other (``stale`` marks them, ``refresh`` re-counts them) and are not
+    forgotten while unused. Preparing is not a use (``used_at`` stays at creation)."""
+    first_year = first_year_with_data()
+    if first_year is None:
+        return {"prepared": 0, "failed": 0}
+    today = timezone.localdate()
+    have = set(
+        StatisticsSnapshot.objects.filter(start__gte=datetime.date(first_year, 1, 1), start__day=1).values_list(
+            "start", flat=True
+        )
+    )
+    missing: list[tuple[int, list[datetime.date]]] = []
+    for year in range(today.year, first_year - 1, -1):
+        last = today.month if year == today.year else 12
+        months = [datetime.date(year, m, 1) for m in range(1, last + 1) if datetime.date(year, m, 1) not in have]
+        if months:
+            missing.append((year, months))
+
+    def count_year(item: tuple[int, list[datetime.date]]) -> int:
+        year, months = item
+        StatisticsSnapshot.objects.bulk_create(
+            [StatisticsSnapshot(start=first, end=_month_end(first)) for first in months], ignore_conflicts=True
+        )
+        rows = list(StatisticsSnapshot.objects.filter(start__in=months).defer("computed_at"))
+        # Only the rows still never counted: a view may have counted some meanwhile.
+        todo = [row for row in rows if row.end == _month_end(row.start) and row.computed_generation < 0]
+        if todo:
+            _recount(year, todo)
+        return len(todo)
+
+    done = periodic.each(
+        "prepare_statistics",
+        missing[:years],
+        count_year,
+        describe=lambda item: ("stats.StatisticsSnapshot year", item[0]),
+    )
+    return {"prepared": done.total, "failed": done.failed}
 
 
 # ---------------------------------------------------------------------------------------------- marking
@@ -330,6 +396,12 @@ def statistics_changed(spans: list[list[str | None]], person_ids=(), session_ids
         return datetime.date.fromisoformat(value) if value else None
 
     return stale([(day(lo), day(hi)) for lo, hi in spans], person_ids=person_ids, session_ids=session_ids)
+
+
+@shared_task(name="stats.tasks.prepare_statistics", ignore_result=True)
+def prepare_statistics() -> dict[str, int]:
+    """Periodic: count ahead the months never counted (``prepare``), so that no first view waits for a count."""
+    return prepare()
 
 
 @shared_task(name="caseload.tasks.refresh_statistics", ignore_result=True)

@@ -21,7 +21,7 @@ from ceis.notifications.services import notification_create
 
 from . import periods, selectors
 from .models import MonthlyReport
-from .snapshots import refresh_statistics, statistics_changed  # noqa: F401  (the snapshots' tasks)
+from .snapshots import prepare_statistics, refresh_statistics, statistics_changed  # noqa: F401  (the snapshots' tasks)
 
 
 def _month_bounds(month: str | None) -> tuple[datetime.date, datetime.date]:

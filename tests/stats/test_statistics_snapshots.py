@@ -4,9 +4,11 @@ their dates changes."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -345,3 +347,53 @@ def test_spans_mark_exactly_the_months_they_overlap(db):
     assert marked((d(2024, 6, 1), d(2024, 6, 1)), (d(2026, 2, 1), d(2026, 2, 1))) == {"2024-06", "2026-02"}
     assert len(marked((d(2023, 1, 1), d(2023, 1, 1)), snapshots.EVERYTHING)) == 36
     assert marked() == set()
+
+
+def test_prepare_counts_ahead_every_month_never_viewed_and_the_view_reads_them(year):
+    """From the first year with data to this month every month gets counted, newest years first and a few per
+    run; a later view of any of them counts nothing, and the prepared months are not forgotten while unused."""
+    first = snapshots.first_year_with_data()
+    today = timezone.localdate()
+    expected = sum(12 if y < today.year else today.month for y in range(first, today.year + 1))
+    assert not StatisticsSnapshot.objects.exists()
+
+    one = snapshots.prepare(years=1)
+    assert one == {"prepared": today.month, "failed": 0}
+    assert {s.start.year for s in StatisticsSnapshot.objects.all()} == {today.year}
+    rest = snapshots.prepare(years=100)
+    assert one["prepared"] + rest["prepared"] == expected
+    assert StatisticsSnapshot.objects.count() == expected
+    assert all(s.is_current for s in StatisticsSnapshot.objects.all())
+    assert snapshots.prepare() == {"prepared": 0, "failed": 0}
+
+    # The view of a prepared year reads its snapshots (one query for them, nothing counted) and shows the
+    # same figures as a count from scratch.
+    prepared = stats.statistics(YEAR)
+    with CaptureQueriesContext(connection) as queries:
+        again = stats.statistics(YEAR)
+    assert len(queries) <= 2
+    StatisticsSnapshot.objects.all().delete()
+    assert stats.statistics(YEAR) == prepared == again
+
+    # Prepared months stay while unused (a view would otherwise wait again); others are forgotten.
+    snapshots.prepare(years=100)
+    StatisticsSnapshot.objects.create(start=datetime.date(first - 3, 1, 1), end=datetime.date(first - 3, 1, 31))
+    StatisticsSnapshot.objects.update(used_at=timezone.now() - datetime.timedelta(days=snapshots.UNUSED_DAYS + 1))
+    result = snapshots.refresh()
+    assert result["forgotten"] == 1
+    assert StatisticsSnapshot.objects.count() == expected
+
+
+def test_the_prepare_command_counts_every_year_at_once(year):
+    out = io.StringIO()
+    call_command("prepare_statistics", stdout=out)
+    today = timezone.localdate()
+    first = snapshots.first_year_with_data()
+    expected = sum(12 if y < today.year else today.month for y in range(first, today.year + 1))
+    assert f"prepared {expected} months, 0 years failed" in out.getvalue()
+    assert StatisticsSnapshot.objects.filter(computed_generation__gte=0).count() == expected
+
+
+def test_prepare_on_an_empty_database_counts_nothing(db):
+    assert snapshots.first_year_with_data() is None
+    assert snapshots.prepare() == {"prepared": 0, "failed": 0}
