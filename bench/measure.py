@@ -11,6 +11,7 @@ Run by ``bench/run.py``; by hand: ``DATABASE_URL=... python bench/measure.py --r
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -172,9 +173,16 @@ def pages():
         ("interview_form_two_lists", "Interview form, two full lists", operator, "get",
          reverse("interviews:edit", args=[two_lists.pk]), None, 200),
         ("pathway", "Pathway page", operator, "get", reverse("protection:detail", args=[pathway.pk]), None, 200),
+        ("interviews_list", "Operator's interviews", operator, "get", reverse("interviews:list"), None, 200),
+        ("agenda", "Operator's agenda", operator, "get", reverse("interviews:agenda"), None, 200),
+        ("pathways_mine", "Operator's pathways", operator, "get", reverse("protection:mine"), None, 200),
+        ("sessions_mine", "Operator's group sessions", operator, "get", reverse("groups:mine"), None, 200),
+        ("materials", "Materials library", operator, "get", reverse("materials:list"), None, 200),
         ("referrals_all", "Coordinator's all referrals, filtered", coordinator, "get",
          reverse("referrals:all") + "?status=new&status=assigned&status=in_assessment&urgency=immediate"
          "&urgency=priority&sort=-received", None, 200),
+        ("pathways_all", "Coordinator's all pathways", coordinator, "get", reverse("protection:all"), None, 200),
+        ("sessions_all", "Coordinator's all group sessions", coordinator, "get", reverse("groups:all"), None, 200),
         ("dashboard", "Caseload dashboard", coordinator, "get", reverse("caseload:dashboard"), None, 200),
         ("statistics", f"Statistics for {year}", coordinator, "get",
          reverse("caseload:statistics") + f"?year={year}&part=year", None, 200),
@@ -189,9 +197,56 @@ def pages():
     ]  # fmt: skip
 
 
+def statistics_first_views() -> dict:
+    """The first view of each year's statistics at the coordinator's page, none viewed since the seed.
+
+    ``bench/run.py`` runs ``manage.py prepare_statistics`` after seeding, as Celery beat's ``prepare-statistics``
+    does on a live service, so these read stored months. Then, for the record: the view of a year with one month
+    changed since it was counted (the worker has marked it stale; the view counts that month), and the view of a
+    year with no snapshot at all (what a view would cost if nothing had counted ahead)."""
+    from stats import snapshots
+    from stats.models import StatisticsSnapshot
+
+    _operator, coordinator, *_ = _subjects()
+    client = Client()
+    client.force_login(coordinator)
+    client.get(reverse("caseload:dashboard"), secure=True)  # the session's first request is not the page's
+    recorder = Recorder()
+    today = timezone.localdate()
+    first = snapshots.first_year_with_data() or today.year
+
+    def view(year: int) -> dict:
+        recorder.reset()
+        start = time.perf_counter()
+        response = client.get(reverse("caseload:statistics") + f"?year={year}&part=year", secure=True)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise SystemExit(f"statistics {year}: answered {response.status_code}")
+        return {"year": year, "ms": round(elapsed * 1000, 1), "queries": recorder.count,
+                "sql_ms": round(recorder.total * 1000, 1)}  # fmt: skip
+
+    with connection.execute_wrapper(recorder):
+        never_viewed = [view(year) for year in range(first, today.year + 1)]
+        last_year = today.year - 1
+        snapshots.stale([(datetime.date(last_year, 6, 15), datetime.date(last_year, 6, 15))])
+        one_month_changed = view(last_year)
+        StatisticsSnapshot.objects.filter(start__year=last_year).delete()
+        nothing_counted = view(last_year)
+    return {
+        "never_viewed": never_viewed,
+        "worst_never_viewed_ms": max(v["ms"] for v in never_viewed),
+        "one_month_changed": one_month_changed,
+        "nothing_counted": nothing_counted,
+    }
+
+
 def measure(requests: int, warmup: int, only: str = "") -> dict:
     recorder = Recorder()
     results = {}
+    if not only or "statistics_first_views".startswith(only):
+        results["statistics_first_views"] = statistics_first_views()
+        if only:
+            return results
     with connection.execute_wrapper(recorder):
         for key, title, user, method, url, data, expected in pages():
             if not key.startswith(only):
