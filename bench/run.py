@@ -194,14 +194,6 @@ def absolute_checks(large: dict) -> list[dict]:
                 "limit": TARGET_FIRST_STATISTICS_MS,
             }
         )
-        checks.append(
-            {
-                "what": f"Statistics: first view of {first['one_month_changed']['year']} after a change in one"
-                " of its months",
-                "value": first["one_month_changed"]["ms"],
-                "limit": TARGET_FIRST_STATISTICS_MS,
-            }
-        )
     http = large.get("over_http")
     if http and http["levels"]:
         busiest = http["levels"][-1]
