@@ -6,15 +6,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from ceis import access
+from groups.models import GroupSession
 from interviews.models import Interview
+from materials.models import Material
+from protection.models import ProtectionPathway
 from referrals.models import Referral
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"operators": 2, "coordinators": 1, "referrals": 3}
+SMALL = {"operators": 2, "coordinators": 1, "referrals": 3, "pathways": 2, "materials": 3}
 
 
 def test_it_creates_operators_with_their_own_referrals_and_coordinators():
@@ -37,6 +41,38 @@ def test_it_creates_operators_with_their_own_referrals_and_coordinators():
     }
 
 
+def test_it_gives_each_operator_her_pathways_and_sessions_and_fills_the_library():
+    call_command("seed_load", **SMALL)
+
+    User = get_user_model()
+    op1, op2 = User.objects.get(username="load-op-01"), User.objects.get(username="load-op-02")
+    coordinator = User.objects.get(username="load-coord-01")
+    mine = access.visible(ProtectionPathway, op1)
+    assert mine.count() == 2
+    assert all(p.is_open and p.started_on < timezone.localdate() for p in mine)
+    assert not mine.filter(pk__in=access.visible(ProtectionPathway, op2)).exists()
+    assert access.visible(ProtectionPathway, coordinator).count() == 4
+    sessions = access.visible(GroupSession, op1)
+    assert sorted(s.status for s in sessions) == ["held", "planned"]
+    held = sessions.get(status="held")
+    assert held.held_at < timezone.now() and held.attendance.count() == 1
+    assert sessions.get(status="planned").held_at > timezone.now()
+    assert not sessions.filter(pk__in=access.visible(GroupSession, op2)).exists()
+    assert Material.objects.filter(active=True).count() == 3
+    assert all(m.languages.exists() and m.url.startswith("https://") for m in Material.objects.all())
+
+
+def test_it_adds_pathways_and_sessions_to_accounts_seeded_before_them():
+    call_command("seed_load", **{**SMALL, "pathways": 0, "materials": 0})
+    ProtectionPathway.objects.all().delete()
+    GroupSession.objects.all().delete()
+
+    call_command("seed_load", **SMALL)
+    assert ProtectionPathway.objects.count() == 4
+    assert GroupSession.objects.count() == 4
+    assert Referral.objects.count() == 6
+
+
 def _logs_in(username: str, password: str) -> bool:
     """Through the real login page (django-axes needs the request that Client.login does not give it)."""
     from django.urls import reverse
@@ -56,6 +92,7 @@ def test_running_it_again_adds_nothing():
     call_command("seed_load", **SMALL)
     assert get_user_model().objects.count() == 3
     assert Referral.objects.count() == 6
+    assert (ProtectionPathway.objects.count(), GroupSession.objects.count(), Material.objects.count()) == (4, 4, 3)
 
 
 def test_it_runs_beside_the_demo_accounts():

@@ -1,4 +1,5 @@
-"""Seed load-test accounts with referrals and interviews, for ``make load`` against ``make serve``.
+"""Seed load-test accounts with referrals, interviews, pathways and group sessions, and a few materials in the
+library, for ``make load`` against ``make serve``.
 
 Load-test accounts share one known password, so this refuses to touch a database that holds any real
 account. The marker of a seeded account: an e-mail address in the reserved ``load.invalid`` domain
@@ -21,7 +22,14 @@ from django.utils import timezone
 from ceis.accounts import roles
 from ceis.partners.models import PartnerBody
 from devdata.management.commands.seed_demo import ACCOUNTS as DEMO_ACCOUNTS
+from groups.forms import SessionForm
+from groups.models import GroupSession
+from groups.services import group_session_save
 from interviews.models import Interview
+from materials.models import Language, Material, Topic
+from materials.services import material_create
+from protection.models import ProtectionPathway
+from protection.services import pathway_open
 from referrals import services
 from referrals.models import ExploitationForm, Person, Referral
 
@@ -52,8 +60,12 @@ class Command(BaseCommand):
         parser.add_argument("--operators", type=int, default=20)
         parser.add_argument("--coordinators", type=int, default=5)
         parser.add_argument("--referrals", type=int, default=10, help="referrals assigned to each operator")
+        parser.add_argument("--pathways", type=int, default=3, help="pathways assigned to each operator")
+        parser.add_argument("--materials", type=int, default=6, help="materials in the library")
 
-    def handle(self, *args, operators: int, coordinators: int, referrals: int, **options):
+    def handle(
+        self, *args, operators: int, coordinators: int, referrals: int, pathways: int, materials: int, **options
+    ):
         User = get_user_model()
         real = User.objects.exclude(seeded_accounts()).count()
         if real:
@@ -69,9 +81,15 @@ class Command(BaseCommand):
         created = 0
         with transaction.atomic():
             for i in range(1, coordinators + 1):
-                self._account(coordinator_name(i), roles.COORDINATOR, password)
+                coordinator = self._account(coordinator_name(i), roles.COORDINATOR, password)
+                if i == 1 and not Material.objects.filter(created_by=coordinator).exists():
+                    self._materials(materials, by=coordinator)
             for i in range(1, operators + 1):
                 operator = self._account(operator_name(i), roles.OPERATOR, password)
+                if not ProtectionPathway.objects.filter(created_by=operator).exists():
+                    self._pathways(pathways, i, body=body, by=operator)
+                if not GroupSession.objects.filter(created_by=operator).exists():
+                    self._sessions(i, body=body, by=operator)
                 if Referral.objects.filter(created_by=operator).exists():
                     continue
                 for n in range(referrals):
@@ -102,6 +120,63 @@ class Command(BaseCommand):
                 f"{coordinator_name(1)}..{coordinator_name(coordinators)}; {created} new referrals."
             )
         )
+
+    def _materials(self, count: int, *, by) -> None:
+        """Materials given as links (no file to store), in the first languages and topics of the reference lists."""
+        languages = list(Language.objects.filter(active=True).order_by("pk")[:3])
+        topics = list(Topic.objects.order_by("position")[:2])
+        kinds = Material.Kind.values
+        for n in range(count):
+            material_create(
+                data={
+                    "title": f"Materiale di prova di carico {n + 1:02d}",
+                    "kind": kinds[n % len(kinds)],
+                    "description": "Materiale fittizio per la prova di carico.",
+                    "url": f"https://materials.{LOAD_EMAIL_DOMAIN}/{n + 1:02d}",
+                },
+                languages=languages[: 1 + n % len(languages)],
+                topics=topics,
+                by=by,
+            )
+
+    def _pathways(self, count: int, i: int, *, body: PartnerBody, by) -> None:
+        """Pathways of persons transferred from another project, open for a few weeks, assigned to ``by``."""
+        for n in range(count):
+            pathway_open(
+                person=Person(aliases=f"Percorso di carico {i:02d}-{n:02d}", birth_year=1985 + n % 15),
+                transferred_from=body,
+                legal_basis=ProtectionPathway.LegalBasis.ART18_SOCIAL,
+                started_on=timezone.localdate() - datetime.timedelta(days=20 + 7 * n + i),
+                by=by,
+            )
+
+    def _sessions(self, i: int, *, body: PartnerBody, by) -> None:
+        """One session ``by`` held last week (with its attendance) and one she plans for next week."""
+        language = Language.objects.filter(active=True).order_by("pk").first()
+        topic = Topic.objects.order_by("position").first()
+        local = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+        for held_at, status in (
+            (local - datetime.timedelta(days=7, minutes=i), GroupSession.Status.HELD),
+            (local + datetime.timedelta(days=7, minutes=i), GroupSession.Status.PLANNED),
+        ):
+            form = SessionForm(
+                data={
+                    "status": status,
+                    "held_at": held_at.strftime("%Y-%m-%dT%H:%M"),
+                    "host_centre": body.pk,
+                    "place": "Sala comune (prova di carico)",
+                    "facilitators": [by.pk],
+                    "languages": [language.pk],
+                    "topics": [topic.pk],
+                },
+                user=by,
+            )
+            if not form.is_valid():
+                raise CommandError(f"The load-test session does not validate: {form.errors.as_text()}")
+            attendance = []
+            if status == GroupSession.Status.HELD:
+                attendance = [{"nationality": "NG", "gender": "female", "language": language, "count": 6 + i % 5}]
+            group_session_save(form=form, attendance=attendance, facilitators=[by], by=by)
 
     def _account(self, username: str, role: str, password: str):
         User = get_user_model()
