@@ -66,10 +66,11 @@ LOAD_USERS ?= 50
 LOAD_TIME ?= 60s
 load: install
 	rm -f load/stats_*.csv
+	start="$$($(PY) -c 'import os; print(*os.getloadavg())')"; \
 	$(VENV)/bin/locust -f load/locustfile.py --host $(LOAD_HOST) --headless -u $(LOAD_USERS) -r 10 -t $(LOAD_TIME) \
 		--csv load/stats --only-summary; status=$$?; \
-	LOAD_HOST=$(LOAD_HOST) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(PY) load/report.py load/stats load/report.md \
-		&& cat load/report.md; exit $$status
+	LOAD_HOST=$(LOAD_HOST) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) LOAD_AVG_START="$$start" \
+		$(PY) load/report.py load/stats load/report.md && cat load/report.md; exit $$status
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.
 messages: install

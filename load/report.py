@@ -1,7 +1,9 @@
 """Turn locust's CSV statistics into ``load/report.md``: per endpoint and in total, requests/s, p95, failures.
 
 Usage: ``python load/report.py PREFIX OUT`` (PREFIX as given to ``locust --csv``). The run's settings come
-from LOAD_HOST, LOAD_USERS and LOAD_TIME (as ``make load`` sets them).
+from LOAD_HOST, LOAD_USERS and LOAD_TIME (as ``make load`` sets them), the machine's load average before the run
+from LOAD_AVG_START ("1-min 5-min 15-min", as ``make load`` records it before starting locust); the load average at
+the end is read when the report is written.
 """
 
 from __future__ import annotations
@@ -27,22 +29,45 @@ def _ms(value: str) -> str:
         return value or "-"
 
 
+def _start_load() -> tuple[float, float, float] | None:
+    try:
+        one, five, fifteen = (float(x) for x in os.environ.get("LOAD_AVG_START", "").split())
+    except ValueError:
+        return None
+    return one, five, fifteen
+
+
+def _load_text(load: tuple[float, float, float] | None) -> str:
+    return "unknown" if load is None else f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+
+
+def _failures(value: str) -> str:
+    """A failure count, marked when there is any."""
+    return f"**{value} ✗**" if value not in ("", "0") else value
+
+
 def render(prefix: str) -> str:
     stats = _rows(Path(f"{prefix}_stats.csv"))
     failures = _rows(Path(f"{prefix}_failures.csv"))
     endpoints = [r for r in stats if r["Name"] != "Aggregated"]
     total = next((r for r in stats if r["Name"] == "Aggregated"), None)
-    load = os.getloadavg()
+    load, start = os.getloadavg(), _start_load()
+    cpus = os.cpu_count() or 1
     lines = [
         "# Load test",
         "",
         f"- When: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, against `{os.environ.get('LOAD_HOST', '?')}`",
         f"- Users: {os.environ.get('LOAD_USERS', '?')} (spawn rate 10/s) for {os.environ.get('LOAD_TIME', '?')},"
         " think time 1–3 s between actions",
-        f"- Machine running locust and the server: {os.cpu_count()} CPUs, load average at the end"
-        f" {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)",
+        f"- Machine running locust and the server: {cpus} CPUs; load average (1 / 5 / 15 min) at the start"
+        f" {_load_text(start)}, at the end {_load_text(load)}",
     ]
-    if load[0] > (os.cpu_count() or 1):
+    if start is not None and start[0] > cpus / 2:
+        lines.append(
+            "- **The machine was busy before the run began** (1-minute load average above half its CPU count):"
+            " other jobs shared the CPUs with the server and locust."
+        )
+    if load[0] > cpus:
         lines.append(
             "- **The machine was overloaded** (1-minute load average above its CPU count, other jobs included): the"
             " response times measure that contention as much as the application; the failure counts still hold."
@@ -56,13 +81,13 @@ def render(prefix: str) -> str:
         lines.append(
             f"| `{r['Name']}` | {r['Type']} | {r['Request Count']} | {float(r['Requests/s']):.2f} "
             f"| {_ms(r['50%'])} | {_ms(r['95%'])} | {_ms(r['99%'])} | {_ms(r['Max Response Time'])} "
-            f"| {r['Failure Count']} |"
+            f"| {_failures(r['Failure Count'])} |"
         )
     if total:
         lines.append(
             f"| **total** | | **{total['Request Count']}** | **{float(total['Requests/s']):.2f}** "
             f"| {_ms(total['50%'])} | **{_ms(total['95%'])}** | {_ms(total['99%'])} | {_ms(total['Max Response Time'])} "
-            f"| **{total['Failure Count']}** |"
+            f"| **{total['Failure Count']}**{' ✗' if total['Failure Count'] not in ('', '0') else ''} |"
         )
     else:
         lines.append("| no statistics: locust wrote no CSV | | | | | | | | |")
