@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ceis import access
+from ceis.approvals.models import ClosureRequest
 from groups.models import GroupSession
 from interviews.models import Interview
 from materials.models import Material
@@ -62,6 +63,18 @@ def test_it_gives_each_operator_her_pathways_and_sessions_and_fills_the_library(
     assert all(m.languages.exists() and m.url.startswith("https://") for m in Material.objects.all())
 
 
+def test_each_operator_asks_to_close_her_oldest_referral():
+    call_command("seed_load", **SMALL)
+
+    requests = ClosureRequest.objects.filter(status=ClosureRequest.Status.PENDING).select_related("referral")
+    assert sorted(r.requested_by.username for r in requests) == ["load-op-01", "load-op-02"]
+    for request in requests:
+        mine = Referral.objects.filter(created_by=request.requested_by)
+        assert request.referral == mine.order_by("received_at").first()
+        assert request.referral.is_open and request.outcome == Referral.Outcome.UNREACHABLE
+        assert not request.referral.interviews.exists()
+
+
 def test_it_adds_pathways_and_sessions_to_accounts_seeded_before_them():
     call_command("seed_load", **{**SMALL, "pathways": 0, "materials": 0})
     ProtectionPathway.objects.all().delete()
@@ -93,6 +106,7 @@ def test_running_it_again_adds_nothing():
     assert get_user_model().objects.count() == 3
     assert Referral.objects.count() == 6
     assert (ProtectionPathway.objects.count(), GroupSession.objects.count(), Material.objects.count()) == (4, 4, 3)
+    assert ClosureRequest.objects.count() == 2
 
 
 def test_it_runs_beside_the_demo_accounts():

@@ -1,5 +1,5 @@
-"""Seed load-test accounts with referrals, interviews, pathways and group sessions, and a few materials in the
-library, for ``make load`` against ``make serve``.
+"""Seed load-test accounts with referrals, interviews, pathways and group sessions, a closure waiting for a
+coordinator's approval, and a few materials in the library, for ``make load`` against ``make serve``.
 
 Load-test accounts share one known password, so this refuses to touch a database that holds any real
 account. The marker of a seeded account: an e-mail address in the reserved ``load.invalid`` domain
@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ceis.accounts import roles
+from ceis.approvals.models import ClosureRequest
+from ceis.approvals.services import closure_request
 from ceis.partners.models import PartnerBody
 from devdata.management.commands.seed_demo import ACCOUNTS as DEMO_ACCOUNTS
 from groups.forms import SessionForm
@@ -114,6 +116,23 @@ class Command(BaseCommand):
                             scheduled_at=timezone.now() + datetime.timedelta(days=n + 1),
                             place="Sede (prova di carico)",
                         )
+        with transaction.atomic():
+            for i in range(1, operators + 1):
+                operator = get_user_model().objects.get(username=operator_name(i))
+                if ClosureRequest.objects.filter(requested_by=operator).exists():
+                    continue
+                oldest = (
+                    Referral.objects.filter(created_by=operator)
+                    .exclude(status=Referral.Status.CLOSED)
+                    .order_by("received_at")
+                )
+                if referral := oldest.first():  # her oldest referral: she asks to close it, a coordinator decides
+                    closure_request(
+                        record=referral,
+                        outcome=Referral.Outcome.UNREACHABLE,
+                        note="Richiesta fittizia della prova di carico.",
+                        by=operator,
+                    )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Load-test accounts ready: {operator_name(1)}..{operator_name(operators)}, "
