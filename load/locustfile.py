@@ -4,7 +4,7 @@ Operators read far more than they write: their referrals, interviews and agenda,
 (the list and one pathway), their group sessions (the list and one session), the materials library (the list and
 one material); they record a phone referral, an interview draft, a diary entry on one of their pathways and plan a
 group session. Coordinators read the caseload, every referral, pathway and session, the statistics of a year and
-of a quarter, and the queue of closures to approve.
+of a quarter, and the queue of closures to approve with one request in it.
 
 Run through ``make load`` against a running ``make serve`` whose database was seeded with
 ``manage.py seed_load`` (accounts load-op-NN and load-coord-NN, password LOAD_PASSWORD). The server must
@@ -37,6 +37,7 @@ REFERRAL_LINK = re.compile(r'href="/referrals/(\d+)/"')
 PATHWAY_LINK = re.compile(r'href="/protection/(\d+)/"')
 SESSION_LINK = re.compile(r'href="/groups/(\d+)/"')
 MATERIAL_LINK = re.compile(r'href="/groups/materials/(\d+)/"')
+APPROVAL_LINK = re.compile(r'href="/approvals/(\d+)/"')
 DIARY_LINK = re.compile(r'href="(/protection/parts/\d+/diary/new/)"')
 INVALID = re.compile(r'class="[^"]*\bis-invalid\b|class="[^"]*\binvalid-feedback\b|class="[^"]*\berrorlist\b')
 
@@ -287,7 +288,9 @@ class Operator(CeisUser):
             form.set("referring_body", form.first_option("referring_body"))
             form.set("referring_contact", "")
             form.set("exploitation_forms", form.first_option("exploitation_forms"))
-            form.set("aliases", f"Carico {uuid.uuid4().hex[:10]}")
+            # A word of her own, never all digits: a number is no part of a name for the duplicate check, and an
+            # alias reduced to "Carico" would match every earlier load-test person (the form then asks to confirm).
+            form.set("aliases", f"Carico k{uuid.uuid4().hex[:10]}")
             form.set("reason", "Segnalazione fittizia della prova di carico.")
 
         self.submit("/referrals/new/", "/referrals/new/", fill)
@@ -373,7 +376,10 @@ class Coordinator(CeisUser):
 
     @task(1)
     def closures_to_approve(self) -> None:
-        self.page("/approvals/", "/approvals/")
+        """The queue, and one request in it (read, not decided: the queue stays as seeded)."""
+        requests = links(self.page("/approvals/", "/approvals/"), APPROVAL_LINK)
+        if requests:
+            self.page(f"/approvals/{random.choice(requests)}/", "/approvals/[id]/", referer="/approvals/")
 
     @task(1)
     def all_pathways(self) -> None:
