@@ -146,10 +146,10 @@ def detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 def interview_list(request):
-    qs = selectors.interviews_for(request.user).order_by("-held_at", "-scheduled_at", "-id")
     status = request.GET.get("status")
-    if status in Interview.Status.values:
-        qs = qs.filter(status=status)
+    if status not in Interview.Status.values:
+        status = None
+    qs = selectors.interview_list(request.user, status=status or "")
     page = Paginator(qs, settings.REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
