@@ -104,11 +104,12 @@ def _her_referrals(user) -> QuerySet | None:
     """The ids of the referrals whose assignment rows name ``user`` or one of her groups, as a subquery that
     PostgreSQL runs first; ``None`` when she sees every referral by her role (nothing to narrow).
 
-    A narrowing, never a grant: the interviews stay filtered through ``access.visible``, which lets her see a
-    referral exactly when she holds such a row or a global permission (``access._visible_roots``); written there
-    as an ``OR`` of two ``EXISTS``, it can only be checked row by row. As a ``UNION`` of the two index ranges,
-    under a ``LIMIT`` that never cuts (as ``access.mine`` does) so that it is not flattened into a semi-join, it
-    yields her few hundred referrals, whose interviews are then read by the referral index.
+    A narrowing, never a grant: these referrals are still filtered through ``access.visible``, which lets her see
+    one exactly when she holds such a row or a global permission (and hides restricted people from operators);
+    written there as an ``OR`` of two ``EXISTS``, that can only be checked record by record, over every referral.
+    As a ``UNION`` of the two index ranges, under a ``LIMIT`` that never cuts (as ``access.mine`` does) so that it
+    is not flattened into a semi-join, it yields her few hundred referrals, whose interviews are then read by the
+    referral index.
     """
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none().values("pk")
