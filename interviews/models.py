@@ -313,6 +313,8 @@ class Interview(models.Model):
             # caseload dashboard: the month's held interviews with their referral, read from the index alone and
             # hashed against a page of operators' assignment rows (bench/README.md)
             models.Index(fields=["held_at"], include=["referral", "status"], name="interview_held_covering"),
+            # the list of interviews, in its order (read backwards): a coordinator's first page is its first rows
+            models.Index(fields=["held_at", "scheduled_at", "id"], name="interview_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from guardian.utils import get_group_obj_perms_model
 
 from ceis import access
 from referrals.models import Referral
@@ -26,6 +41,23 @@ LIST_DEFERRED = (
 )
 
 
+# What the interview list and the agenda show of each interview (a case code, never a name): only these
+# columns are read, so no ciphertext is read or decrypted (the agenda lists hundreds of interviews; loading
+# the person decrypted five names and numbers for each, bench/README.md).
+LISTED = (
+    "referral_id",
+    "number",
+    "status",
+    "scheduled_at",
+    "held_at",
+    "next_appointment",
+    "place",
+    "mediator_language",
+    "referral__person_id",
+    "referral__person__case_code",
+)
+
+
 def interviews_for(user) -> QuerySet[Interview]:
     return (
         access.visible(Interview, user)
@@ -35,19 +67,71 @@ def interviews_for(user) -> QuerySet[Interview]:
     )
 
 
-def agenda_for(user, *, mine: bool, days: int = 60) -> QuerySet[Interview]:
-    """Upcoming scheduled interviews: the user's own (assigned referral or present), or all she may see."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    qs = interviews_for(user).filter(
-        status=Interview.Status.SCHEDULED,
-        scheduled_at__gte=start,
-        scheduled_at__lt=start + datetime.timedelta(days=days),
+def _operators() -> QuerySet:
+    return get_user_model().objects.only("username", "first_name", "last_name").order_by("username")
+
+
+def _listed(qs: QuerySet[Interview], *, operators: bool = True) -> QuerySet[Interview]:
+    qs = qs.select_related("referral__person").only(*LISTED)
+    return qs.prefetch_related(Prefetch("operators_present", queryset=_operators())) if operators else qs
+
+
+def interview_list(user, *, status: str = "") -> QuerySet[Interview]:
+    """Every interview ``user`` may see (of ``status``, if given), most recently held first, then the scheduled
+    ones by date: for the list page, to be paginated.
+
+    Read from her referrals first (``_her_referrals``): ordered by date over all she may see, PostgreSQL walked
+    the whole table backwards by date, checking each interview's permissions, until a page of hers turned up,
+    and counted them by reading every interview (230 ms of SQL at N = 100 000, bench/README.md).
+    """
+    candidates = _her_referrals(user)
+    if candidates is None:
+        qs = access.visible(Interview, user)
+    else:
+        # What ``access.visible(Interview, user)`` answers (an interview is visible when its referral is), with the
+        # referrals checked first, once each, rather than once per interview.
+        referrals = access.visible(Referral.objects.filter(pk__in=candidates), user).order_by().values("pk")
+        qs = Interview.objects.filter(referral__in=referrals[:_NO_CASELOAD_IS_THIS_LARGE])
+    if status:
+        qs = qs.filter(status=status)
+    return _listed(qs).order_by("-held_at", "-scheduled_at", "-id")
+
+
+_NO_CASELOAD_IS_THIS_LARGE = 2**62
+
+
+def _her_referrals(user) -> QuerySet | None:
+    """The ids of the referrals whose assignment rows name ``user`` or one of her groups, as a subquery that
+    PostgreSQL runs first; ``None`` when she sees every referral by her role (nothing to narrow).
+
+    A narrowing, never a grant: these referrals are still filtered through ``access.visible``, which lets her see
+    one exactly when she holds such a row or a global permission (and hides restricted people from operators);
+    written there as an ``OR`` of two ``EXISTS``, that can only be checked record by record, over every referral.
+    As a ``UNION`` of the two index ranges, under a ``LIMIT`` that never cuts (as ``access.mine`` does) so that it
+    is not flattened into a semi-join, it yields her few hundred referrals, whose interviews are then read by the
+    referral index.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none().values("pk")
+    if user.is_superuser or user.has_perm("referrals.view_referral"):
+        return None
+    rows = access.assignee_pairs(Referral).filter(user=user).order_by().values("content_object")
+    group_rows = (
+        get_group_obj_perms_model(Referral)
+        .objects.filter(
+            permission__codename="view_referral",
+            permission__content_type__app_label="referrals",
+            group__in=user.groups.through.objects.filter(user=user).values("group"),
+        )
+        .order_by()
+        .values("content_object")
     )
-    return _mine(qs, user) if mine else qs.order_by("scheduled_at")
+    return rows.union(group_rows)[:_NO_CASELOAD_IS_THIS_LARGE]
 
 
-def _mine(qs: QuerySet[Interview], user) -> QuerySet[Interview]:
-    """Hers: of a referral assigned to her, or with her present; still among those she may see (``qs``).
+def _mine(qs: QuerySet[Interview], user, condition: Q) -> QuerySet[Interview]:
+    """Hers, of those matching ``condition``: of a referral assigned to her, or with her present; still among those
+    she may see (``qs``).
 
     The ids come from a ``UNION`` of the two (her referrals' interviews by the referral index, her presences by
     the user index): written as an OR with ``DISTINCT`` over every column, PostgreSQL read every interview
@@ -55,7 +139,7 @@ def _mine(qs: QuerySet[Interview], user) -> QuerySet[Interview]:
     """
     theirs = Interview.objects.filter(referral__in=access.assigned_to(Referral, user)).order_by().values("pk")
     present = Interview.operators_present.through.objects.filter(user=user).order_by().values("interview_id")
-    return qs.filter(pk__in=theirs.union(present)).order_by("scheduled_at")
+    return qs.filter(condition, pk__in=theirs.union(present))
 
 
 @dataclass(frozen=True)
@@ -65,24 +149,57 @@ class AgendaEntry:
     kind: str  # "interview": scheduled; "appointment": the next appointment set in a held interview
 
 
-def agenda_entries(user, *, mine: bool, days: int = 60) -> tuple[list[AgendaEntry], list[Interview]]:
-    """The agenda: scheduled interviews and next appointments in the window, by time (one query and one
-    prefetch); and the drafts of interviews already held, which stay findable until completed."""
+@dataclass(frozen=True)
+class Agenda:
+    entries: list[AgendaEntry]
+    drafts: list[Interview]
+    drafts_count: int
+
+
+AGENDA_DRAFTS = 20
+
+
+def agenda(user, *, mine: bool, days: int = 60, drafts: int = AGENDA_DRAFTS) -> Agenda:
+    """The agenda: scheduled interviews and next appointments in the window, by time; and the drafts of interviews
+    already held, which stay on it until completed: the ``drafts`` oldest and how many in all. One query, and one
+    for the operators present.
+
+    Drafts are not bounded by the window: an operator had 451, the agenda of the service 117 000 at N = 100 000
+    (bench/README.md); the rest are a link away, in the list of interviews. The query numbers the drafts by date
+    and keeps the first ones, rather than reading all of them (or her interviews twice, for a second query).
+    """
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + datetime.timedelta(days=days)
     scheduled = Q(status=Interview.Status.SCHEDULED, scheduled_at__gte=start, scheduled_at__lt=end)
     appointment = Q(next_appointment__gte=start, next_appointment__lt=end) & ~Q(status=Interview.Status.SCHEDULED)
     draft = Q(status=Interview.Status.DRAFT, held_at__isnull=False)
-    qs = interviews_for(user).filter(scheduled | appointment | draft)
-    rows = list(_mine(qs, user) if mine else qs)
+    qs = access.visible(Interview, user)
+    qs = _mine(qs, user, scheduled | appointment | draft) if mine else qs.filter(scheduled | appointment | draft)
+    # The drafts with no appointment in the window share one partition, numbered by date; every other row is a
+    # partition of its own, numbered 1, and kept.
+    partition = Case(When(draft & ~appointment, then=Value(0)), default=F("pk"), output_field=BigIntegerField())
+    rows = list(
+        _listed(qs, operators=False)
+        .annotate(
+            draft_number=Window(RowNumber(), partition_by=[partition], order_by=[F("held_at").asc(), F("pk").asc()]),
+            drafts_count=Window(Sum(Case(When(draft, then=Value(1)), default=Value(0)))),
+        )
+        .filter(draft_number__lte=drafts)
+        .order_by()
+    )
     entries = []
     for i in rows:
         if i.status == Interview.Status.SCHEDULED:
             entries.append(AgendaEntry(i.scheduled_at, i, "interview"))
         elif i.next_appointment and start <= i.next_appointment < end:
             entries.append(AgendaEntry(i.next_appointment, i, "appointment"))
-    drafts = sorted((i for i in rows if i.status == Interview.Status.DRAFT), key=lambda i: i.held_at)
-    return sorted(entries, key=lambda e: (e.when, e.interview.pk)), drafts
+    prefetch_related_objects([e.interview for e in entries], Prefetch("operators_present", queryset=_operators()))
+    held = sorted((i for i in rows if i.status == Interview.Status.DRAFT), key=lambda i: (i.held_at, i.pk))
+    return Agenda(
+        entries=sorted(entries, key=lambda e: (e.when, e.interview.pk)),
+        drafts=held[:drafts],
+        drafts_count=rows[0].drafts_count if rows else 0,
+    )
 
 
 def interview_with_answers(interview_qs: QuerySet[Interview]) -> QuerySet[Interview]:

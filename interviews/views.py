@@ -146,10 +146,10 @@ def detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 def interview_list(request):
-    qs = selectors.interviews_for(request.user).order_by("-held_at", "-scheduled_at", "-id")
     status = request.GET.get("status")
-    if status in Interview.Status.values:
-        qs = qs.filter(status=status)
+    if status not in Interview.Status.values:
+        status = None
+    qs = selectors.interview_list(request.user, status=status or "")
     page = Paginator(qs, settings.REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -163,14 +163,15 @@ def interview_list(request):
 @role_required(*CASE_ROLES)
 def agenda(request):
     mine = not (request.user.is_coordinator and request.GET.get("all") == "1")
-    entries, drafts = selectors.agenda_entries(request.user, mine=mine)
+    agenda = selectors.agenda(request.user, mine=mine)
     return render(
         request,
         "interviews/agenda.html",
         {
-            "interviews": selectors.agenda_for(request.user, mine=mine),
-            "entries": entries,
-            "drafts": drafts,
+            "interviews": [e.interview for e in agenda.entries if e.kind == "interview"],
+            "entries": agenda.entries,
+            "drafts": agenda.drafts,
+            "more_drafts": agenda.drafts_count - len(agenda.drafts),
             "sessions": list(planned_sessions(request.user, mine=mine)),
             "mine": mine,
         },

@@ -93,3 +93,36 @@ def test_the_next_appointment_and_held_drafts_are_on_the_agenda(op_client, opera
     assert [(e.kind, e.interview.pk) for e in response.context["entries"]] == [("appointment", completed.pk)]
     assert [i.pk for i in response.context["drafts"]] == [draft.pk]
     assert 'data-kind="appointment"' in response.text and 'id="agenda-drafts"' in response.text
+
+
+def test_it_shows_the_oldest_drafts_and_links_to_the_others(op_client, operator):
+    from interviews.selectors import AGENDA_DRAFTS
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    now = timezone.now()
+    drafts = [
+        factories.InterviewFactory(referral=referral, status="draft", held_at=now - datetime.timedelta(days=d))
+        for d in range(AGENDA_DRAFTS + 3, 0, -1)
+    ]
+    # a recent draft with its next appointment in the window: on the agenda as an appointment all the same
+    appointment = now + datetime.timedelta(days=2)
+    recent = factories.InterviewFactory(
+        referral=referral, status="draft", held_at=now - datetime.timedelta(hours=1), next_appointment=appointment
+    )
+    response = op_client.get(AGENDA)
+    assert [i.pk for i in response.context["drafts"]] == [i.pk for i in drafts[:AGENDA_DRAFTS]]
+    assert [(e.kind, e.interview.pk) for e in response.context["entries"]] == [("appointment", recent.pk)]
+    assert response.context["more_drafts"] == 4
+    assert 'id="agenda-more-drafts"' in response.text and "?status=draft" in response.text
+    assert "4 more drafts" in response.text
+
+
+def test_it_shows_every_draft_when_they_are_few(op_client, operator):
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    held = timezone.now() - datetime.timedelta(days=3)
+    draft = factories.InterviewFactory(referral=referral, status="draft", held_at=held)
+    factories.InterviewFactory(referral=referral, status="draft")  # not held yet: not a draft to complete
+    factories.InterviewFactory(referral=factories.ReferralFactory(), status="draft", held_at=held)  # not hers
+    response = op_client.get(AGENDA)
+    assert [i.pk for i in response.context["drafts"]] == [draft.pk]
+    assert response.context["more_drafts"] == 0 and 'id="agenda-more-drafts"' not in response.text
