@@ -22,7 +22,7 @@ from typing import TypeVar
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, QuerySet, Subquery
 from django.db.models.sql import InsertQuery
 from django.dispatch import Signal
 from django.http import Http404
@@ -135,6 +135,8 @@ def without_restricted(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
     path = _person_path(qs.model)
     if path is None:
         return qs
+    if "__" not in path:  # a column of the record itself: the fixed text, nothing to build
+        return qs.filter(_Unrestricted(F(path)))
     Restriction = apps.get_model("privacy.Restriction")
     return qs.filter(~Exists(Restriction.objects.filter(person=OuterRef(path))))
 
@@ -171,13 +173,7 @@ def _visible_roots(model: type[models.Model], user, action: str = "view", qs: Qu
     qs = qs if qs is not None else model._default_manager.all()
     if user.is_superuser or user.has_perm(_perm(model, action)):
         return qs
-    from guardian.utils import get_group_obj_perms_model
-
-    user_rows = _perm_rows(model, action, _roots()[model]).filter(user=user, content_object=OuterRef("pk"))
-    group_rows = _perm_rows(model, action, get_group_obj_perms_model(model)).filter(
-        group__in=user.groups.through.objects.filter(user=user).values("group"), content_object=OuterRef("pk")
-    )
-    return qs.filter(Exists(user_rows) | Exists(group_rows))
+    return qs.filter(_Permitted(model, action, user.pk))
 
 
 def _perm_rows(model: type[models.Model], action: str, perm_model: type[models.Model]) -> QuerySet:
@@ -188,6 +184,114 @@ def _perm_rows(model: type[models.Model], action: str, perm_model: type[models.M
         codename=f"{action}_{model._meta.model_name}", content_type__app_label=model._meta.app_label
     ).values("pk")[:1]
     return perm_model.objects.filter(permission=Subquery(permission))
+
+
+# Aliases of the fixed SQL below: lower case, so never one the ORM gives (table names, ``T1``, ``U0``, ``AB0``),
+# and the only outer name the text refers to is the record's column, compiled by the ORM itself.
+_ROW, _PERM, _CT, _MEMBER, _RESTRICTION = "ceis_row", "ceis_perm", "ceis_ct", "ceis_member", "ceis_restriction"
+
+
+class _Permitted(Expression):
+    """Her rows or her groups' rows of one permission on the record whose key is ``pk``: the SQL of
+    ``Exists(user_rows) | Exists(group_rows)`` (``_visible_roots``), written once per root, action and database
+    instead of built from five nested querysets on every call, which took half the time of a detail page (the
+    documents panel alone asks it of three roots, the person's twice). Same tables, conditions and parameters
+    as the ORM wrote them; only the aliases differ.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, model: type[models.Model], action: str, user_pk: int, pk: Expression | None = None):
+        super().__init__(output_field=BooleanField())
+        self.model, self.action, self.user_pk = model, action, user_pk
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        user_sql, group_sql, permission_params = _permitted_sql(self.model, self.action, connection)
+        sql = f"({user_sql % {'pk': pk_sql}} OR {group_sql % {'pk': pk_sql}})"
+        params = [*permission_params, *pk_params, self.user_pk, *permission_params, *pk_params, self.user_pk]
+        return sql, params
+
+
+_permitted_cache: dict[tuple[str, str, str], tuple[str, str, tuple[str, str]]] = {}
+
+
+def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[str, str, tuple[str, str]]:
+    """The two ``EXISTS`` of ``_Permitted`` (``%(pk)s`` for the record's key) and the permission's parameters."""
+    key = (model._meta.label, action, connection.vendor)
+    if key not in _permitted_cache:
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+        from guardian.utils import get_group_obj_perms_model
+
+        qn = connection.ops.quote_name
+        perm, ct = Permission._meta, ContentType._meta
+        # As ``_perm_rows`` compares it: a scalar subquery, in Permission's default order.
+        permission = (
+            f"SELECT {_PERM}.{qn(perm.pk.column)} AS {qn('pk')} FROM {qn(perm.db_table)} {_PERM} "
+            f"INNER JOIN {qn(ct.db_table)} {_CT} ON ({_PERM}.{qn(perm.get_field('content_type').column)} = "
+            f"{_CT}.{qn(ct.pk.column)}) WHERE ({_PERM}.{qn(perm.get_field('codename').column)} = %%s AND "
+            f"{_CT}.{qn(ct.get_field('app_label').column)} = %%s) ORDER BY {_CT}.{qn('app_label')} ASC, "
+            f"{_CT}.{qn('model')} ASC, {_PERM}.{qn('codename')} ASC LIMIT 1"
+        )
+
+        def rows(perm_model: type[models.Model], holder: str, holder_sql: str) -> str:
+            meta = perm_model._meta
+            return (
+                f"EXISTS(SELECT 1 AS {qn('a')} FROM {qn(meta.db_table)} {_ROW} WHERE "
+                f"({_ROW}.{qn(meta.get_field('permission').column)} = ({permission}) AND "
+                f"{_ROW}.{qn(meta.get_field('content_object').column)} = (%(pk)s) AND "
+                f"{_ROW}.{qn(meta.get_field(holder).column)} {holder_sql}) LIMIT 1)"
+            )
+
+        membership = get_user_model().groups.through._meta
+        member_group = qn(membership.get_field("group").column)
+        groups = (
+            f"IN (SELECT {_MEMBER}.{member_group} AS {qn('group')} FROM {qn(membership.db_table)} {_MEMBER} "
+            f"WHERE {_MEMBER}.{qn(membership.get_field('user').column)} = %%s)"
+        )
+        _permitted_cache[key] = (
+            rows(_roots()[model], "user", "= %%s"),
+            rows(get_group_obj_perms_model(model), "group", groups),
+            (f"{action}_{model._meta.model_name}", model._meta.app_label),
+        )
+    return _permitted_cache[key]
+
+
+class _Unrestricted(Expression):
+    """No restriction on the person whose key is ``person``: the SQL of
+    ``~Exists(Restriction.objects.filter(person=OuterRef(path)))``, as text (see ``_Permitted``)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, person: Expression):
+        super().__init__(output_field=BooleanField())
+        self.person = person
+
+    def get_source_expressions(self):
+        return [self.person]
+
+    def set_source_expressions(self, exprs):
+        (self.person,) = exprs
+
+    def as_sql(self, compiler, connection):
+        person_sql, params = compiler.compile(self.person)
+        meta = apps.get_model("privacy.Restriction")._meta
+        qn = connection.ops.quote_name
+        sql = (
+            f"NOT EXISTS(SELECT 1 AS {qn('a')} FROM {qn(meta.db_table)} {_RESTRICTION} WHERE "
+            f"{_RESTRICTION}.{qn(meta.get_field('person').column)} = ({person_sql}) LIMIT 1)"
+        )
+        return sql, params
 
 
 def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -> QuerySet[M]:
