@@ -332,21 +332,44 @@ def visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view") -
     raise TypeError(f"{model.__name__} is not a case record known to ceis.access")
 
 
-def _visible_documents(qs: QuerySet, user, action: str) -> QuerySet:
+# The branches of the documents rule, in its order: the record a document follows, the condition that picks it.
+_DOCUMENT_BRANCHES = {
+    "pathway": ("protection.ProtectionPathway", models.Q(pathway__isnull=False)),
+    "referral": ("referrals.Referral", models.Q(pathway__isnull=True, referral__isnull=False)),
+    "person": ("referrals.Person", models.Q(pathway__isnull=True, referral__isnull=True)),
+}
+# The branches a document hanging on a record can take, by the field that names that record (the models' check
+# constraints: a pathway's document names no referral; an interview's names its referral).
+_DOCUMENT_BRANCHES_ON = {
+    "pathway": ("pathway",),
+    "referral": ("referral",),
+    "interview": ("referral",),
+    "person": ("pathway", "referral", "person"),
+}
+
+
+def _visible_documents(qs: QuerySet, user, action: str, branches=tuple(_DOCUMENT_BRANCHES)) -> QuerySet:
     """A case document follows the record it hangs on: its pathway, else its referral (an interview's document
     names the interview's referral), else its person."""
-    ProtectionPathway = apps.get_model("protection", "ProtectionPathway")
-    Person = apps.get_model("referrals", "Person")
-    Referral = apps.get_model("referrals", "Referral")
+    condition = models.Q()
+    for branch in branches:
+        label, picks = _DOCUMENT_BRANCHES[branch]
+        records = visible(apps.get_model(label), user, action=action).filter(pk=OuterRef(branch))
+        condition |= picks & Exists(records)
+    return qs.filter(condition)
 
-    pathways = visible(ProtectionPathway, user, action=action).filter(pk=OuterRef("pathway"))
-    referrals = visible(Referral, user, action=action).filter(pk=OuterRef("referral"))
-    people = visible(Person, user, action=action).filter(pk=OuterRef("person"))
-    return qs.filter(
-        (models.Q(pathway__isnull=False) & Exists(pathways))
-        | (models.Q(pathway__isnull=True, referral__isnull=False) & Exists(referrals))
-        | (models.Q(pathway__isnull=True, referral__isnull=True) & Exists(people))
-    )
+
+def visible_documents_on(qs: QuerySet[M], field: str, user, *, action: str = "view") -> QuerySet[M]:
+    """``visible`` for documents that hang on one record through ``field`` (``qs`` filtered on it): the same
+    rule, asked only of the branches such documents can take (a pathway's: the pathway's alone), which spares
+    the database planning the others (two thirds of the query on a pathway's page).
+
+    Each branch keeps its own condition, so leaving branches out can only show less than ``visible``, never
+    more, whatever ``qs`` holds; on documents hanging on the record it is the same set.
+    """
+    if qs.model._meta.label != "documents.Document":
+        raise TypeError(f"{qs.model.__name__} is not a case document")
+    return _hide_restricted(_visible_documents(qs, user, action, _DOCUMENT_BRANCHES_ON[field]), user)
 
 
 def get_visible(model_or_qs: type[M] | QuerySet[M], user, *, action: str = "view", **lookup) -> M:
