@@ -23,6 +23,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.db.models.sql import InsertQuery
 from django.dispatch import Signal
 from django.http import Http404
@@ -215,17 +216,56 @@ class _Permitted(Expression):
 
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
-        user_sql, group_sql, permission_params = _permitted_sql(self.model, self.action, connection)
-        sql = f"({user_sql % {'pk': pk_sql}} OR {group_sql % {'pk': pk_sql}})"
+        user_sql, group_sql, permission_sql, permission_params = _permitted_sql(self.model, self.action, connection)
+        permission_id = _permission_id(self.model, self.action, connection)
+        if permission_id is not None:  # the id the subquery would find, as a parameter: nothing to plan
+            permission_sql, permission_params = "%s", (permission_id,)
+        parts = {"pk": pk_sql, "permission": permission_sql}
+        sql = f"({user_sql % parts} OR {group_sql % parts})"
         params = [*permission_params, *pk_params, self.user_pk, *permission_params, *pk_params, self.user_pk]
         return sql, params
 
 
-_permitted_cache: dict[tuple[str, str, str], tuple[str, str, tuple[str, str]]] = {}
+# Permission ids by (database, root, action), read once per process: comparing with the id rather than the scalar
+# subquery spares PostgreSQL planning that subquery (a sort and a join) in every check, about 5 ms on a detail
+# page. Forgotten whenever the permissions may have been written again (migrate and flush send post_migrate) or a
+# Permission row is saved or deleted. A stale id could only name a deleted permission (ids are never reused), so
+# it would hide records, never show them.
+_permission_ids: dict[tuple[str, str, str], int] = {}
 
 
-def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[str, str, tuple[str, str]]:
-    """The two ``EXISTS`` of ``_Permitted`` (``%(pk)s`` for the record's key) and the permission's parameters."""
+def _permission_id(model: type[models.Model], action: str, connection) -> int | None:
+    key = (connection.alias, model._meta.label, action)
+    if key not in _permission_ids:
+        from django.contrib.auth.models import Permission
+
+        found = (
+            Permission.objects.using(connection.alias)
+            .filter(codename=f"{action}_{model._meta.model_name}", content_type__app_label=model._meta.app_label)
+            .values_list("pk", flat=True)
+            .first()  # in Permission's order, as the subquery's LIMIT 1
+        )
+        if found is None:
+            return None  # not there (yet): the subquery decides, as it always did
+        _permission_ids[key] = found
+    return _permission_ids[key]
+
+
+def _forget_permission_ids(**kwargs) -> None:
+    _permission_ids.clear()
+
+
+post_migrate.connect(_forget_permission_ids, dispatch_uid="ceis.access.forget_permission_ids")
+post_save.connect(_forget_permission_ids, sender="auth.Permission", dispatch_uid="ceis.access.permission_saved")
+post_delete.connect(_forget_permission_ids, sender="auth.Permission", dispatch_uid="ceis.access.permission_deleted")
+
+
+_permitted_cache: dict[tuple[str, str, str], tuple[str, str, str, tuple[str, str]]] = {}
+
+
+def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[str, str, str, tuple[str, str]]:
+    """The two ``EXISTS`` of ``_Permitted`` (``%(pk)s`` for the record's key, ``%(permission)s`` for the
+    permission's), and the permission as ``_perm_rows`` compares it with its parameters."""
     key = (model._meta.label, action, connection.vendor)
     if key not in _permitted_cache:
         from django.contrib.auth.models import Permission
@@ -238,8 +278,8 @@ def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[
         permission = (
             f"SELECT {_PERM}.{qn(perm.pk.column)} AS {qn('pk')} FROM {qn(perm.db_table)} {_PERM} "
             f"INNER JOIN {qn(ct.db_table)} {_CT} ON ({_PERM}.{qn(perm.get_field('content_type').column)} = "
-            f"{_CT}.{qn(ct.pk.column)}) WHERE ({_PERM}.{qn(perm.get_field('codename').column)} = %%s AND "
-            f"{_CT}.{qn(ct.get_field('app_label').column)} = %%s) ORDER BY {_CT}.{qn('app_label')} ASC, "
+            f"{_CT}.{qn(ct.pk.column)}) WHERE ({_PERM}.{qn(perm.get_field('codename').column)} = %s AND "
+            f"{_CT}.{qn(ct.get_field('app_label').column)} = %s) ORDER BY {_CT}.{qn('app_label')} ASC, "
             f"{_CT}.{qn('model')} ASC, {_PERM}.{qn('codename')} ASC LIMIT 1"
         )
 
@@ -247,7 +287,7 @@ def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[
             meta = perm_model._meta
             return (
                 f"EXISTS(SELECT 1 AS {qn('a')} FROM {qn(meta.db_table)} {_ROW} WHERE "
-                f"({_ROW}.{qn(meta.get_field('permission').column)} = ({permission}) AND "
+                f"({_ROW}.{qn(meta.get_field('permission').column)} = (%(permission)s) AND "
                 f"{_ROW}.{qn(meta.get_field('content_object').column)} = (%(pk)s) AND "
                 f"{_ROW}.{qn(meta.get_field(holder).column)} {holder_sql}) LIMIT 1)"
             )
@@ -261,6 +301,7 @@ def _permitted_sql(model: type[models.Model], action: str, connection) -> tuple[
         _permitted_cache[key] = (
             rows(_roots()[model], "user", "= %%s"),
             rows(get_group_obj_perms_model(model), "group", groups),
+            permission,
             (f"{action}_{model._meta.model_name}", model._meta.app_label),
         )
     return _permitted_cache[key]

@@ -91,3 +91,27 @@ def test_the_check_holds_inside_nested_subqueries(operator, operator_b, coordina
     assert list(access.visible(GoalReview, operator)) == [review]
     assert not access.visible(GoalReview, operator_b).exists()
     assert list(access.visible(GoalReview, coordinator)) == [review]
+
+
+def test_the_permission_ids_read_once_are_forgotten_when_permissions_change(operator):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    referral = factories.ReferralFactory(assigned_to=[operator])
+    assert access.can_view(operator, referral)
+    assert access._permission_ids  # read once, then compared as a parameter
+    Permission.objects.create(
+        codename="ceis_test_permission", name="test", content_type=ContentType.objects.get_for_model(Referral)
+    ).delete()
+    assert not access._permission_ids
+    assert access.can_view(operator, referral)
+
+
+def test_a_stale_permission_id_hides_records_never_shows_them(operator, operator_b, monkeypatch):
+    """An id no longer in the table (deleted, never reused) names no row: nobody sees anything."""
+    mine = factories.ReferralFactory(assigned_to=[operator])
+    assert access.can_view(operator, mine)
+    stale = {key: 10**9 for key in access._permission_ids}
+    monkeypatch.setattr(access, "_permission_ids", stale)
+    assert not access.visible(Referral, operator).exists()
+    assert not access.visible(Referral, operator_b).exists()
