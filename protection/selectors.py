@@ -323,18 +323,22 @@ def _diary_items(entries) -> list[TimelineItem]:
 _SHAPE = ("x_kind", "pk", "d1", "d2", "s1", "s2", "s3", "s4", "s5", "n1", "b1", "t")
 
 
+# The columns a record does not have; built once (annotating copies them), not five times a page.
+_BLANK = {
+    # typed NULLs: PostgreSQL resolves the branches of a UNION pairwise, an untyped NULL would become text
+    "d1": Cast(Value(None), DateField()),
+    "d2": Cast(Value(None), DateField()),
+    **{f"s{i}": Value("", output_field=CharField()) for i in range(1, 6)},
+    "n1": Cast(Value(None), IntegerField()),
+    "b1": Value(False, output_field=BooleanField()),
+    "t": Value("", output_field=TextField()),
+}
+_KIND_FIELD = CharField()
+
+
 def _shaped(qs, kind: str, **columns) -> QuerySet:
-    blank = {
-        # typed NULLs: PostgreSQL resolves the branches of a UNION pairwise, an untyped NULL would become text
-        "d1": Cast(Value(None), DateField()),
-        "d2": Cast(Value(None), DateField()),
-        **{f"s{i}": Value("", output_field=CharField()) for i in range(1, 6)},
-        "n1": Cast(Value(None), IntegerField()),
-        "b1": Value(False, output_field=BooleanField()),
-        "t": Value("", output_field=TextField()),
-    }
-    blank.update(columns)
-    fields = {"x_kind": Value(kind, output_field=CharField()), "x_pk": F("pk"), **{k: blank[k] for k in _SHAPE[2:]}}
+    blank = {**_BLANK, **columns}
+    fields = {"x_kind": Value(kind, output_field=_KIND_FIELD), "x_pk": F("pk"), **{k: blank[k] for k in _SHAPE[2:]}}
     return qs.order_by().annotate(**fields).values_list(*fields)
 
 
