@@ -50,7 +50,7 @@ def documents_on(record: models.Model, user) -> QuerySet[Document]:
         .defer("content")
         .annotate(has_file=ExpressionWrapper(~Q(content=""), output_field=BooleanField()))
     )
-    return access.visible(qs, user).order_by("-date", "-pk")
+    return access.visible_documents_on(qs, field, user).order_by("-date", "-pk")
 
 
 def document_get(user, pk: int) -> Document:

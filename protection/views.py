@@ -168,7 +168,7 @@ def detail(request, pk: int):
     # Whether she may change it comes with the record, in the same query (still decided by ceis.access).
     may_change = access.visible(ProtectionPathway, user, action="change").filter(pk=OuterRef("pk"))
     # What is due (a permit expiring within 60 days) comes with the record too: subqueries, no extra query.
-    qs = selectors.with_due(
+    qs = selectors.with_permit_due(
         ProtectionPathway.objects.select_related("person", "referral", "transferred_from")
     ).annotate(
         user_can_change=Exists(may_change),
