@@ -21,7 +21,6 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from guardian.utils import get_group_obj_perms_model
 
 from ceis import access
 from referrals.models import Referral
@@ -80,11 +79,11 @@ def interview_list(user, *, status: str = "") -> QuerySet[Interview]:
     """Every interview ``user`` may see (of ``status``, if given), most recently held first, then the scheduled
     ones by date: for the list page, to be paginated.
 
-    Read from her referrals first (``_her_referrals``): ordered by date over all she may see, PostgreSQL walked
+    Read from her referrals first (``access.candidates``): ordered by date over all she may see, PostgreSQL walked
     the whole table backwards by date, checking each interview's permissions, until a page of hers turned up,
     and counted them by reading every interview (230 ms of SQL at N = 100 000, bench/README.md).
     """
-    candidates = _her_referrals(user)
+    candidates = access.candidates(Referral, user)
     if candidates is None:
         qs = access.visible(Interview, user)
     else:
@@ -98,35 +97,6 @@ def interview_list(user, *, status: str = "") -> QuerySet[Interview]:
 
 
 _NO_CASELOAD_IS_THIS_LARGE = 2**62
-
-
-def _her_referrals(user) -> QuerySet | None:
-    """The ids of the referrals whose assignment rows name ``user`` or one of her groups, as a subquery that
-    PostgreSQL runs first; ``None`` when she sees every referral by her role (nothing to narrow).
-
-    A narrowing, never a grant: these referrals are still filtered through ``access.visible``, which lets her see
-    one exactly when she holds such a row or a global permission (and hides restricted people from operators);
-    written there as an ``OR`` of two ``EXISTS``, that can only be checked record by record, over every referral.
-    As a ``UNION`` of the two index ranges, under a ``LIMIT`` that never cuts (as ``access.mine`` does) so that it
-    is not flattened into a semi-join, it yields her few hundred referrals, whose interviews are then read by the
-    referral index.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Referral.objects.none().values("pk")
-    if user.is_superuser or user.has_perm("referrals.view_referral"):
-        return None
-    rows = access.assignee_pairs(Referral).filter(user=user).order_by().values("content_object")
-    group_rows = (
-        get_group_obj_perms_model(Referral)
-        .objects.filter(
-            permission__codename="view_referral",
-            permission__content_type__app_label="referrals",
-            group__in=user.groups.through.objects.filter(user=user).values("group"),
-        )
-        .order_by()
-        .values("content_object")
-    )
-    return rows.union(group_rows)[:_NO_CASELOAD_IS_THIS_LARGE]
 
 
 def _mine(qs: QuerySet[Interview], user, condition: Q) -> QuerySet[Interview]:
