@@ -116,7 +116,7 @@ def _field(bf) -> str:
         out.append(_option_inputs(bf, errors))
         out.append(_help_text(bf))
     else:
-        out.append(bf.as_widget(attrs={"class": _widget_class(widget, errors)}))
+        out.append(_widget(bf, {"class": _widget_class(widget, errors)}))
         if errors:
             spans = "".join(
                 f'<span id="error_{i}_{bf.auto_id}"><strong>{conditional_escape(e)}</strong></span>'
@@ -128,6 +128,35 @@ def _field(bf) -> str:
         out.append("</fieldset>")
     out.append("</div>")
     return "".join(out)
+
+
+_INPUTS = {
+    f"django/forms/widgets/{kind}.html" for kind in ("text", "number", "email", "url", "date", "datetime", "time")
+}
+_TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+def _widget(bf, attrs: dict) -> str:
+    """``bf.as_widget(attrs)``; inputs and text areas written here, with the markup of Django's templates."""
+    widget = bf.field.widget
+    if widget.template_name not in _INPUTS and widget.template_name != _TEXTAREA or bf.field.localize:
+        return bf.as_widget(attrs=attrs)
+    attrs = bf.build_widget_attrs(attrs, widget)
+    if bf.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bf.auto_id)
+    context = widget.get_context(bf.html_name, bf.value(), attrs)["widget"]
+    name, value, flat = escape(context["name"]), context["value"], _flat(context["attrs"])
+    if widget.template_name == _TEXTAREA:
+        return f'<textarea name="{name}"{flat}>\n{conditional_escape(value) if value else ""}</textarea>'
+    value = "" if value is None else f' value="{escape(str(value))}"'
+    return f'<input type="{escape(context["type"])}" name="{name}"{value}{flat}>'
+
+
+def _flat(attrs: dict) -> str:
+    """Django's ``attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
+    return "".join(
+        f" {escape(k)}" if v is True else f' {escape(k)}="{escape(str(v))}"' for k, v in attrs.items() if v is not False
+    )
 
 
 def _widget_class(widget, errors) -> str:
@@ -169,11 +198,7 @@ def _option_inputs(bf, errors) -> str:
         if group:
             out.append(f"<strong>{conditional_escape(group)}</strong>")
         for o, option in enumerate(options, 1):
-            flat = "".join(
-                f" {escape(k)}" if v is True else f' {escape(k)}="{escape(str(v))}"'
-                for k, v in option["attrs"].items()
-                if v is not False
-            )
+            flat = _flat(option["attrs"])
             out.append(
                 f'<div class="form-check"><input type="{escape(option["type"])}" class="form-check-input{invalid}" '
                 f'name="{name}" value="{conditional_escape(option["value"])}"{flat}>'

@@ -48,12 +48,15 @@ def test_it_writes_errors_as_crispy(operator, interview):
         "mediator_sex": "nobody",
         "safety_risk": "low",
         "next_appointment": "not a date",
+        "place": 'Sede & "centro" <b>',
+        "personal_history": "<script>alert(1)</script> & more",
     }
     form = InterviewForm(data, instance=interview, user=operator, referral=interview.referral)
     assert not form.is_valid()
     html = _same(form)
     assert 'aria-invalid="true"' in html and "is-invalid" in html and 'id="id_held_at_error"' in html
     assert 'id="error_1_id_operators_present"' in html  # a choice group's error, below its last choice
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>" in html
 
 
 def test_it_writes_the_schedule_form_as_crispy(operator, interview):
