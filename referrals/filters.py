@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ceis.forms import LightSelect, PlausibleDateRangeFilter
+from ceis.forms import LightSelect, NameChoices, PlausibleDateRangeFilter
 from ceis.partners.models import PartnerBody
 
 from .models import Referral
@@ -67,6 +67,7 @@ class ReferralFilter(django_filters.FilterSet):
             field.widget = LightSelect(
                 attrs={**field.widget.attrs, "class": "form-select form-select-sm"}, choices=field.widget.choices
             )
+        self.form.fields["referring_body"].widget.choices = NameChoices(self.form.fields["referring_body"])
         self.form.fields["sort"].widget.attrs["class"] = "form-select form-select-sm"  # a CSV widget: it parses "a,b"
         self.form.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
 

@@ -107,3 +107,15 @@ def test_the_page_shows_the_form_fields(op_client, interview):
     body = op_client.get(f"/interviews/{interview.pk}/edit/").content.decode()
     for name in ("held_at", "operators_present", "mediator", "personal_history", "next_steps"):
         assert f'id="div_id_{name}"' in body
+
+
+def test_the_body_options_are_those_of_the_field(operator, interview):
+    inactive = factories.PartnerBodyFactory(name="Chiusa & <vecchia>", active=False)
+    factories.PartnerBodyFactory(name="Aperta")
+    interview.mediator_body = inactive
+    interview.save()
+    form = InterviewForm(instance=interview, user=operator, referral=interview.referral)
+    field = form.fields["mediator_body"]
+    expected = [(str(value), str(label)) for value, label in forms.ModelChoiceField(field.queryset).choices]
+    assert [(str(value), str(label)) for value, label in field.widget.choices] == expected
+    assert f'<option value="{inactive.pk}" selected>Chiusa &amp; &lt;vecchia&gt;</option>' in render_form(form)
