@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +95,18 @@ class PlausibleDateRangeField(DateRangeField):
 
 class PlausibleDateRangeFilter(django_filters.DateFromToRangeFilter):
     field_class = PlausibleDateRangeField
+
+
+class NameChoices(BaseChoiceIterator):
+    """The options of a ``ModelChoiceField`` whose records are labelled by one column, as ``(pk, label)`` pairs read
+    when the select is written: ~100 partner bodies made ~100 model instances (each through the model's init
+    signals) for a select (issue #20). Only for models whose ``str()`` is that column. A ``BaseChoiceIterator``:
+    the widget keeps it lazy (one query, when written)."""
+
+    def __init__(self, field: forms.ModelChoiceField, label: str = "name"):
+        self.field, self.label = field, label
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield "", self.field.empty_label
+        yield from self.field.queryset.values_list("pk", self.label)

@@ -128,7 +128,11 @@ TEMPLATES = [
                 "ceis.notifications.context_processors.unread_notifications",
                 "ceis.approvals.context_processors.pending_closures",
             ],
-            "libraries": {"ceis_tags": "ceis.templatetags.ceis_tags"},
+            "libraries": {
+                "ceis_tags": "ceis.templatetags.ceis_tags",
+                "layouts": "ceis.templatetags.layouts",
+                "nav": "ceis.templatetags.nav",
+            },
             "builtins": ["ceis.submissions.templatetags.submissions"],  # {% submission_token %} everywhere
         },
     },

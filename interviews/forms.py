@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ceis import access
-from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect
+from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect, NameChoices
 from ceis.partners.models import PartnerBody
 from referrals.models import Referral
 
@@ -65,6 +65,7 @@ class _InterviewBase(forms.ModelForm):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
             elif type(field.widget) is forms.Select:  # the same markup in one pass (bench/README.md)
                 field.widget = LightSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        self.fields["mediator_body"].widget.choices = NameChoices(self.fields["mediator_body"])
 
     def clean(self):
         cleaned = super().clean()

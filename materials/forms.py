@@ -8,6 +8,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from ceis.forms import LightSelect
+
 from . import selectors
 from .models import Language, Material, Topic
 from .services import CODE_TAKEN, FILE_OR_LINK, NO_LANGUAGE, NOT_BOTH, https_link
@@ -15,9 +17,13 @@ from .uploads import ACCEPT_ATTRIBUTE, check_upload, max_upload_bytes, too_large
 
 
 def _small_widgets(form: forms.Form) -> None:
+    """Small Bootstrap widgets; selects written in one pass (``LightSelect``, the same markup), set once the
+    choices are."""
     for field in form.fields.values():
         choice = isinstance(field, forms.ChoiceField)
         field.widget.attrs["class"] = "form-select form-select-sm" if choice else "form-control form-control-sm"
+        if type(field.widget) is forms.Select:
+            field.widget = LightSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
 
 def _valid_or_defaults(form: forms.Form) -> dict:

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ceis.forms import PlausibleDateRangeFilter
+from ceis.forms import LightSelect, NameChoices, PlausibleDateRangeFilter
 from ceis.partners.models import PartnerBody
 
 from .models import Referral
@@ -61,8 +61,14 @@ class ReferralFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("referring_body", "channel", "sort"):
-            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("referring_body", "channel"):
+            field = self.form.fields[name]
+            # the same markup in one pass, not a template per option: most of the list's filter box (bench/README.md)
+            field.widget = LightSelect(
+                attrs={**field.widget.attrs, "class": "form-select form-select-sm"}, choices=field.widget.choices
+            )
+        self.form.fields["referring_body"].widget.choices = NameChoices(self.form.fields["referring_body"])
+        self.form.fields["sort"].widget.attrs["class"] = "form-select form-select-sm"  # a CSV widget: it parses "a,b"
         self.form.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
 
     def filter_in(self, queryset, name, value):

@@ -48,6 +48,15 @@ URGENCY_RANK = Case(
 )
 
 
+# Labels of the list's choice columns, looked up once per row: ``get_FOO_display`` hashes every label of the
+# field's choices (each a translation) for every row, a fifth of the list's template time (issue #20).
+LIST_LABELS = {
+    "channel": dict(Referral.Channel.choices),
+    "status": dict(Referral.Status.choices),
+    "urgency": dict(Referral.Urgency.choices),
+}
+
+
 def _list(request, *, mine: bool):
     qs = selectors.referrals_for(request.user, mine=mine).annotate(urgency_rank=URGENCY_RANK)
     filterset = ReferralFilter(request.GET or None, queryset=qs)
@@ -65,6 +74,7 @@ def _list(request, *, mine: bool):
             "assignees": access.assignees(page.object_list),
             "query": query.urlencode(),
             "search_form": NameSearchForm(),
+            "labels": LIST_LABELS,
         },
     )
 

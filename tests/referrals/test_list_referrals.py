@@ -194,3 +194,24 @@ def test_my_list_pages_through_all_of_mine_newest_first(op_client, operator, ope
     newest_first = [r.person.case_code for r in sorted(mine, key=lambda r: r.received_at, reverse=True)]
     assert _codes(first) + _codes(second) == newest_first
     assert first.context["page"].paginator.count == 3
+
+
+def test_the_list_reads_no_encrypted_field(coord_client, operator):
+    """A list page shows none of them: they stay in the database, not decrypted for each row."""
+    factories.ReferralFactory(assigned_to=[operator])
+    page = coord_client.get(ALL, {"sort": "body"}).context["page"]
+    referral = page.object_list[0]
+    assert {"reason", "closure_note"} <= referral.get_deferred_fields()
+    assert {"first_name", "last_name", "aliases", "phone", "documents", "date_of_birth"} <= (
+        referral.person.get_deferred_fields()
+    )
+
+
+def test_the_filter_box_keeps_the_choices_and_the_sort_order_chosen(coord_client):
+    body = factories.PartnerBodyFactory(name="Questura <di> Lucca")
+    factories.ReferralFactory(referring_body=body)
+    html = coord_client.get(ALL, {"referring_body": body.pk, "channel": "phone", "sort": "-received"}).text
+    assert f'<option value="{body.pk}" selected>Questura &lt;di&gt; Lucca</option>' in html
+    assert '<option value="phone" selected>' in html
+    assert '<option value="-received" selected>' in html
+    assert "invalid-feedback" not in html
