@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -332,8 +332,13 @@ def follow_up_formset(data=None, *, extra: int = 2):
 
 
 class SessionFilter(django_filters.FilterSet):
+    # Bodies that hosted a session: an EXISTS probing the host-centre index once per body, rather than a
+    # DISTINCT over the join with every session.
     host_centre = django_filters.ModelChoiceFilter(
-        label=_("Host centre"), queryset=PartnerBody.objects.filter(group_sessions__isnull=False).distinct()
+        label=_("Host centre"),
+        queryset=PartnerBody.objects.filter(Exists(GroupSession.objects.filter(host_centre=OuterRef("pk")))).only(
+            "name"
+        ),
     )
     held = PlausibleDateRangeFilter(
         label=_("Held between"),

@@ -17,9 +17,24 @@ from referrals.models import Person, Referral
 
 from .models import AttendanceRow, GroupSession, SessionReferral
 
+# What the list and the agenda show of a session (the host centre: its name).
+SHOWN = ("held_at", "status", "host_centre", "place")
+
+
+def _people() -> Subquery:
+    # A subquery, not Sum("attendance__count"): without the join and its GROUP BY, the paginator counts the
+    # sessions alone and PostgreSQL walks the date index for a page, summing the attendance of those 25 only.
+    return Subquery(
+        AttendanceRow.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Sum("count"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
 
 def _follow_up_count() -> Subquery:
-    # A subquery, not Count("follow_ups"): a second join would multiply the attendance sum.
     return Subquery(
         SessionReferral.objects.filter(session=OuterRef("pk"))
         .order_by()
@@ -35,16 +50,16 @@ def sessions_for(user, *, mine: bool) -> QuerySet[GroupSession]:
 
     Each carries ``people`` (attendance total) and ``follow_up_count``; languages and topics are
     prefetched, so a page costs the same few queries whatever its length.
+
+    Her own sessions are exactly those she holds ``view_`` on (``access.mine``): no second filter through
+    ``visible``, whose OR of user and group rows PostgreSQL can only apply to every session.
     """
-    qs = access.assigned_to(GroupSession, user) if mine else GroupSession.objects.all()
+    qs = access.mine(GroupSession, user) if mine else access.visible(GroupSession, user)
     return (
-        access.visible(qs, user)
-        .select_related("host_centre")
+        qs.select_related("host_centre")
+        .only(*SHOWN, "host_centre__name")
         .prefetch_related("languages", "topics")
-        .annotate(
-            people=Coalesce(Sum("attendance__count"), 0),
-            follow_up_count=Coalesce(_follow_up_count(), 0),
-        )
+        .annotate(people=Coalesce(_people(), 0), follow_up_count=Coalesce(_follow_up_count(), 0))
         .order_by("-held_at", "-id")
     )
 
