@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ceis import access
-from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, PlausibleDateRangeFilter
+from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect, PlausibleDateRangeFilter
 from ceis.partners.models import PartnerBody
 from materials import selectors as material_selectors
 from referrals.models import Person, Referral
@@ -339,6 +339,7 @@ class SessionFilter(django_filters.FilterSet):
         queryset=PartnerBody.objects.filter(Exists(GroupSession.objects.filter(host_centre=OuterRef("pk")))).only(
             "name"
         ),
+        widget=LightSelect,  # a hundred bodies: one pass, not a template per option
     )
     held = PlausibleDateRangeFilter(
         label=_("Held between"),
