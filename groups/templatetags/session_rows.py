@@ -31,7 +31,8 @@ def _names(items) -> str:
 
 
 @register.simple_tag
-def session_rows(sessions, facilitators: dict) -> str:
+def session_rows(sessions, facilitators: dict[int, list[str]]) -> str:
+    """``sessions`` from ``selectors.sessions_for``, ``facilitators`` from ``selectors.facilitator_names``."""
     statuses = {code: escape(label) for code, label in GroupSession.Status.choices}
     rows = []
     for s in sessions:
@@ -42,7 +43,7 @@ def session_rows(sessions, facilitators: dict) -> str:
             badge = f' <span class="badge {kind}">{statuses[s.status]}</span>'
         place = f'<div class="small text-body-secondary">{escape(s.place)}</div>' if s.place else ""
         people = (
-            ", ".join(escape(op.get_full_name() or op.username) for op in facilitators.get(s.pk, []))
+            ", ".join(escape(name) for name in facilitators.get(s.pk, []))
             or f'<span class="text-body-secondary">{DASH}</span>'
         )
         rows.append(
@@ -50,8 +51,8 @@ def session_rows(sessions, facilitators: dict) -> str:
             f'<td class="text-nowrap"><a href="{escape(reverse("groups:detail", args=[s.pk]))}">'
             f"{escape(date_format(timezone.localtime(s.held_at), 'SHORT_DATETIME_FORMAT'))}</a>{badge}</td>\n"
             f"<td>{escape(s.host_centre.name)}{place}</td>\n"
-            f"<td>{_names(language.name for language in s.languages.all())}</td>\n"
-            f"<td>{_names(s.topics.all())}</td>\n"
+            f"<td>{_names(language.name for language in s.languages_listed)}</td>\n"
+            f"<td>{_names(s.topics_listed)}</td>\n"
             f'<td class="text-end">{int(s.people) if held else DASH}</td>\n'
             f'<td class="text-end">{int(s.follow_up_count) if held else DASH}</td>\n'
             f"<td>{people}</td>\n"
