@@ -6,6 +6,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -263,6 +264,18 @@ class AssignForm(forms.Form):
         self.fields["operator"].label_from_instance = _operator_label
 
 
+class _OperatorNames(ModelChoiceIterator):
+    """The operators offered, as (pk, full name else username) read with ``values_list``: the coordinators'
+    filter offers every operator of the service (a few hundred), and a user built per option cost more than
+    the rest of the page. The chosen one is still looked up as a user by the field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, first, last, username in self.queryset.values_list("pk", "first_name", "last_name", "username"):
+            yield (pk, f"{first} {last}".strip() or username)
+
+
 class _Ordering(django_filters.OrderingFilter):
     """Empty values last whichever the direction and the database, and a stable order for pagination."""
 
@@ -332,12 +345,11 @@ class PathwayFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if coordinator:
             self.filters["operator"].queryset = (
-                get_user_model()
-                .objects.filter(groups__name=roles.OPERATOR)
-                .only("first_name", "last_name", "username")
-                .order_by("username")
+                get_user_model().objects.filter(groups__name=roles.OPERATOR).order_by("username")
             )
-            self.form.fields["operator"].label_from_instance = _operator_label
+            field = self.form.fields["operator"]
+            field.iterator = _OperatorNames
+            field.queryset = field.queryset  # the widget takes its choices from the new iterator
         else:
             del self.filters["operator"]  # before the form is built from the filters
         for name in ("legal_basis", "due", "state", "sort", *(("operator",) if coordinator else ())):

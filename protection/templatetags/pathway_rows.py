@@ -36,7 +36,8 @@ def _badge(label: str) -> str:
 
 
 @register.simple_tag
-def pathway_rows(pathways, assignees: dict) -> str:
+def pathway_rows(pathways, assignees: dict[int, list[str]]) -> str:
+    """``pathways`` from ``selectors.pathways_for``, ``assignees`` from ``selectors.assignee_names``."""
     bases = {code: escape(label) for code, label in ProtectionPathway.LegalBasis.choices}
     phases = {code: escape(label) for code, label in ProtectionPathway.Phase.choices}
     closed = f'<span class="badge text-bg-secondary">{escape(pgettext("pathway", "closed"))}</span>'
@@ -45,7 +46,7 @@ def pathway_rows(pathways, assignees: dict) -> str:
     rows = []
     for p in pathways:
         phase = f"{closed} {_date(p.ended_on)}" if p.ended_on else phases.get(p.phase) or escape(p.phase)
-        names = ", ".join(escape(op.get_full_name() or op.username) for op in assignees.get(p.pk, [])) or DASH
+        names = ", ".join(escape(name) for name in assignees.get(p.pk, [])) or DASH
         due = []
         if p.due_permit:
             expiry = gettext("expires on %(date)s") % {"date": date_format(p.next_permit_expiry, "SHORT_DATE_FORMAT")}
