@@ -279,13 +279,21 @@ class _OperatorNames(ModelChoiceIterator):
 class _Ordering(django_filters.OrderingFilter):
     """Empty values last whichever the direction and the database, and a stable order for pagination."""
 
+    NULLABLE = {"next_permit_expiry", "last_diary_on"}
+
     def filter(self, qs, value):
         if not value:
             return qs
         exprs = []
         for param in value:
             name = self.get_ordering_value(param)
-            exprs.append(F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True))
+            field = name.lstrip("-")
+            # NULLS LAST only where there can be nulls: on the start date it would keep PostgreSQL from reading
+            # the (started_on, id) index the default order uses.
+            nulls_last = True if field in self.NULLABLE else None
+            exprs.append(
+                F(field).desc(nulls_last=nulls_last) if name.startswith("-") else F(field).asc(nulls_last=nulls_last)
+            )
         return qs.order_by(*exprs, "-pk")
 
 
@@ -301,8 +309,13 @@ class PathwayFilter(django_filters.FilterSet):
     STATE_CHOICES = [("open", pgettext_lazy("pathway", "open")), ("closed", pgettext_lazy("pathway", "closed"))]
 
     q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
+    # A column of the pathway itself: no join to repeat rows, so no DISTINCT (which made PostgreSQL compute what
+    # is due for every pathway of the phase before it could take a page).
     phase = django_filters.MultipleChoiceFilter(
-        label=_("Phase"), choices=ProtectionPathway.Phase.choices, widget=forms.CheckboxSelectMultiple(CHECK)
+        label=_("Phase"),
+        choices=ProtectionPathway.Phase.choices,
+        widget=forms.CheckboxSelectMultiple(CHECK),
+        distinct=False,
     )
     # The selects written in one pass (``LightSelect``): the coordinators' list offers every operator.
     legal_basis = django_filters.ChoiceFilter(

@@ -77,7 +77,7 @@ def with_due(qs: QuerySet[ProtectionPathway], *, today: datetime.date | None = N
             next_permit_expiry=Subquery(coming_permits),
             last_diary_on=Subquery(last_entry),
             phase_rank=PHASE_RANK,
-            first_overdue_goal=Subquery(overdue_goals.values("pk")[:1]),
+            first_overdue_goal=Subquery(overdue_goals.order_by().values("pk")[:1]),  # any one: no sort
         )
         .annotate(
             diary_since=Coalesce("last_diary_on", "started_on"),

@@ -202,6 +202,19 @@ def test_it_sorts_newest_first_by_default_and_by_phase_or_permit_on_request(coor
     assert _codes(coord_client.get(ALL, {"sort": "permit"}))[:2] == codes(b, a)
 
 
+def test_it_lists_each_pathway_once_in_order_whatever_the_phases_and_sort(coord_client):
+    a = factories.PathwayFactory(started_on=_ago(1), phase="autonomy")
+    b = factories.PathwayFactory(started_on=_ago(3), phase="emergency")
+    c = factories.PathwayFactory(started_on=_ago(2), phase="emergency")
+    factories.PathwayFactory(started_on=_ago(2), phase="second_stage")
+    codes = lambda *ps: [p.person.case_code for p in ps]  # noqa: E731
+    phases = {"phase": ["emergency", "autonomy"]}
+    assert _codes(coord_client.get(ALL, phases)) == codes(a, c, b)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "-started"})) == codes(a, c, b)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "started"})) == codes(b, c, a)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "case"})) == sorted(codes(a, b, c))
+
+
 def test_a_bad_filter_value_is_not_a_500(coord_client):
     factories.PathwayFactory()
     response = coord_client.get(
