@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_countries import countries
@@ -17,9 +17,24 @@ from referrals.models import Person, Referral
 
 from .models import AttendanceRow, GroupSession, SessionReferral
 
+# What the list and the agenda show of a session (the host centre: its name).
+SHOWN = ("held_at", "status", "host_centre", "place")
+
+
+def _people() -> Subquery:
+    # A subquery, not Sum("attendance__count"): without the join and its GROUP BY, the paginator counts the
+    # sessions alone and PostgreSQL walks the date index for a page, summing the attendance of those 25 only.
+    return Subquery(
+        AttendanceRow.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Sum("count"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
 
 def _follow_up_count() -> Subquery:
-    # A subquery, not Count("follow_ups"): a second join would multiply the attendance sum.
     return Subquery(
         SessionReferral.objects.filter(session=OuterRef("pk"))
         .order_by()
@@ -33,20 +48,41 @@ def _follow_up_count() -> Subquery:
 def sessions_for(user, *, mine: bool) -> QuerySet[GroupSession]:
     """Sessions for a list page: those the user facilitates (``mine``) or all she may see.
 
-    Each carries ``people`` (attendance total) and ``follow_up_count``; languages and topics are
-    prefetched, so a page costs the same few queries whatever its length.
+    Each carries ``people`` (attendance total) and ``follow_up_count``; its languages and topics are
+    prefetched as ``languages_listed`` and ``topics_listed``, so a page costs the same few queries whatever
+    its length.
+
+    Her own sessions are exactly those she holds ``view_`` on (``access.mine``): no second filter through
+    ``visible``, whose OR of user and group rows PostgreSQL can only apply to every session.
     """
-    qs = access.assigned_to(GroupSession, user) if mine else GroupSession.objects.all()
+    qs = access.mine(GroupSession, user) if mine else access.visible(GroupSession, user)
     return (
-        access.visible(qs, user)
-        .select_related("host_centre")
-        .prefetch_related("languages", "topics")
-        .annotate(
-            people=Coalesce(Sum("attendance__count"), 0),
-            follow_up_count=Coalesce(_follow_up_count(), 0),
+        qs.select_related("host_centre")
+        .only(*SHOWN, "host_centre__name")
+        # As lists (``to_attr``): Django then builds no related manager and queryset per session.
+        .prefetch_related(
+            Prefetch("languages", to_attr="languages_listed"), Prefetch("topics", to_attr="topics_listed")
         )
+        .annotate(people=Coalesce(_people(), 0), follow_up_count=Coalesce(_follow_up_count(), 0))
         .order_by("-held_at", "-id")
     )
+
+
+def facilitator_names(sessions) -> dict[int, list[str]]:
+    """The names of each session's facilitators (full name, else username), by username, in one query.
+
+    ``access.assignees`` with names only: no user built per row (the list shows nothing else of them).
+    """
+    rows = (
+        access.assignee_pairs(GroupSession)
+        .filter(content_object__in=[s.pk for s in sessions])
+        .order_by("user__username")
+        .values_list("content_object_id", "user__first_name", "user__last_name", "user__username")
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for pk, first, last, username in rows:
+        names[pk].append(f"{first} {last}".strip() or username)
+    return names
 
 
 @dataclass

@@ -46,7 +46,7 @@ def _list(request, *, mine: bool):
             "mine": mine,
             "filter": filterset,
             "page": page,
-            "facilitators": access.assignees(page.object_list),
+            "facilitators": selectors.facilitator_names(page.object_list),
             "query": query.urlencode(),
         },
     )

@@ -6,6 +6,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from ceis import access
 from ceis.accounts import roles
 from ceis.consent.forms import receiving_body_field
-from ceis.forms import DateInput
+from ceis.forms import DateInput, LightSelect
 from ceis.partners.models import PartnerBody
 from referrals import selectors as referral_selectors
 from referrals.models import Person
@@ -263,8 +264,22 @@ class AssignForm(forms.Form):
         self.fields["operator"].label_from_instance = _operator_label
 
 
+class _OperatorNames(ModelChoiceIterator):
+    """The operators offered, as (pk, full name else username) read with ``values_list``: the coordinators'
+    filter offers every operator of the service (a few hundred), and a user built per option cost more than
+    the rest of the page. The chosen one is still looked up as a user by the field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, first, last, username in self.queryset.values_list("pk", "first_name", "last_name", "username"):
+            yield (pk, f"{first} {last}".strip() or username)
+
+
 class _Ordering(django_filters.OrderingFilter):
     """Empty values last whichever the direction and the database, and a stable order for pagination."""
+
+    NULLABLE = {"next_permit_expiry", "last_diary_on"}
 
     def filter(self, qs, value):
         if not value:
@@ -272,7 +287,13 @@ class _Ordering(django_filters.OrderingFilter):
         exprs = []
         for param in value:
             name = self.get_ordering_value(param)
-            exprs.append(F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True))
+            field = name.lstrip("-")
+            # NULLS LAST only where there can be nulls: on the start date it would keep PostgreSQL from reading
+            # the (started_on, id) index the default order uses.
+            nulls_last = True if field in self.NULLABLE else None
+            exprs.append(
+                F(field).desc(nulls_last=nulls_last) if name.startswith("-") else F(field).asc(nulls_last=nulls_last)
+            )
         return qs.order_by(*exprs, "-pk")
 
 
@@ -288,15 +309,27 @@ class PathwayFilter(django_filters.FilterSet):
     STATE_CHOICES = [("open", pgettext_lazy("pathway", "open")), ("closed", pgettext_lazy("pathway", "closed"))]
 
     q = django_filters.CharFilter(label=_("Case code"), method="filter_case_code")
+    # A column of the pathway itself: no join to repeat rows, so no DISTINCT (which made PostgreSQL compute what
+    # is due for every pathway of the phase before it could take a page).
     phase = django_filters.MultipleChoiceFilter(
-        label=_("Phase"), choices=ProtectionPathway.Phase.choices, widget=forms.CheckboxSelectMultiple(CHECK)
+        label=_("Phase"),
+        choices=ProtectionPathway.Phase.choices,
+        widget=forms.CheckboxSelectMultiple(CHECK),
+        distinct=False,
     )
-    legal_basis = django_filters.ChoiceFilter(label=_("Legal basis"), choices=ProtectionPathway.LegalBasis.choices)
+    # The selects written in one pass (``LightSelect``): the coordinators' list offers every operator.
+    legal_basis = django_filters.ChoiceFilter(
+        label=_("Legal basis"), choices=ProtectionPathway.LegalBasis.choices, widget=LightSelect
+    )
     operator = django_filters.ModelChoiceFilter(
-        label=_("Operator"), queryset=get_user_model().objects.none(), method="filter_operator"
+        label=_("Operator"), queryset=get_user_model().objects.none(), method="filter_operator", widget=LightSelect
     )
-    due = django_filters.ChoiceFilter(label=_("What is due"), choices=DUE_CHOICES, method="filter_due")
-    state = django_filters.ChoiceFilter(label=_("Open or closed"), choices=STATE_CHOICES, method="filter_state")
+    due = django_filters.ChoiceFilter(
+        label=_("What is due"), choices=DUE_CHOICES, method="filter_due", widget=LightSelect
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Open or closed"), choices=STATE_CHOICES, method="filter_state", widget=LightSelect
+    )
     sort = _Ordering(
         label=_("Sort by"),
         fields=(
@@ -314,6 +347,7 @@ class PathwayFilter(django_filters.FilterSet):
             "last_diary_on": _("last diary entry"),
         },
         empty_label=None,
+        widget=LightSelect,
     )
 
     class Meta:
@@ -326,7 +360,9 @@ class PathwayFilter(django_filters.FilterSet):
             self.filters["operator"].queryset = (
                 get_user_model().objects.filter(groups__name=roles.OPERATOR).order_by("username")
             )
-            self.form.fields["operator"].label_from_instance = _operator_label
+            field = self.form.fields["operator"]
+            field.iterator = _OperatorNames
+            field.queryset = field.queryset  # the widget takes its choices from the new iterator
         else:
             del self.filters["operator"]  # before the form is built from the filters
         for name in ("legal_basis", "due", "state", "sort", *(("operator",) if coordinator else ())):

@@ -101,6 +101,8 @@ class ProtectionPathway(models.Model):
         verbose_name_plural = _("protection pathways")
         ordering = ["-started_on", "-id"]
         indexes = [
+            # The lists' default order: a page is read from the index, not sorted out of every pathway.
+            models.Index(fields=["-started_on", "-id"], name="pathway_started"),
             models.Index(fields=["phase", "-started_on"], name="pathway_phase_started"),
             models.Index(fields=["legal_basis", "-started_on"], name="pathway_basis_started"),
             models.Index(fields=["ended_on", "-started_on"], name="pathway_open_started"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import (
     BooleanField,
@@ -71,6 +72,7 @@ def with_due(qs: QuerySet[ProtectionPathway], *, today: datetime.date | None = N
             next_permit_expiry=Subquery(coming_permits),
             last_diary_on=Subquery(last_entry),
             phase_rank=PHASE_RANK,
+            first_overdue_goal=Subquery(overdue_goals.order_by().values("pk")[:1]),  # any one: no sort
         )
         .annotate(
             diary_since=Coalesce("last_diary_on", "started_on"),
@@ -80,7 +82,13 @@ def with_due(qs: QuerySet[ProtectionPathway], *, today: datetime.date | None = N
                 is_open & Q(next_permit_expiry__lte=today + datetime.timedelta(days=PERMIT_DUE_DAYS)),
                 output_field=BooleanField(),
             ),
-            due_goal=ExpressionWrapper(is_open & Exists(overdue_goals), output_field=BooleanField()),
+            # A scalar subquery rather than ``Exists``: PostgreSQL would hash every overdue goal of the service to
+            # answer it for a page of 25 pathways (its row estimate ignores the LIMIT); this probes the
+            # (pathway, status, target date) index once per row it returns.
+            due_goal=ExpressionWrapper(
+                is_open & Q(first_overdue_goal__isnull=False),
+                output_field=BooleanField(),
+            ),
             due_diary=ExpressionWrapper(
                 is_open & Q(diary_since__lte=today - datetime.timedelta(days=DIARY_QUIET_DAYS)),
                 output_field=BooleanField(),
@@ -114,7 +122,28 @@ def with_permit_due(qs: QuerySet[ProtectionPathway]) -> QuerySet[ProtectionPathw
 def pathways_for(user, *, mine: bool) -> QuerySet[ProtectionPathway]:
     """Pathways for a list page: the user's own (``mine``) or all she may see, with what is due."""
     qs = access.mine(ProtectionPathway, user) if mine else access.visible(ProtectionPathway, user)
-    return with_due(qs).select_related("person")
+    # Of the person, only her case code: her other columns are encrypted, and decrypting them for every row
+    # would cost more than the whole query.
+    return with_due(qs.select_related("person").only(*LISTED, "person__case_code"))
+
+
+def assignee_names(pathways) -> dict[int, list[str]]:
+    """The names of the operators assigned to each pathway (full name, else username), by username, in one
+    query: ``access.assignees`` with names only, no user built per row (the lists show nothing else of them)."""
+    rows = (
+        access.assignee_pairs(ProtectionPathway)
+        .filter(content_object__in=[p.pk for p in pathways])
+        .order_by("user__username")
+        .values_list("content_object_id", "user__first_name", "user__last_name", "user__username")
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for pk, first, last, username in rows:
+        names[pk].append(f"{first} {last}".strip() or username)
+    return names
+
+
+# What the lists show of a pathway (and ``with_due`` reads).
+LISTED = ("person", "legal_basis", "phase", "started_on", "ended_on")
 
 
 # --- the timeline ------------------------------------------------------------------------------------

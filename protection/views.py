@@ -66,7 +66,7 @@ def _list(request, *, mine: bool):
             "mine": mine,
             "filter": filterset,
             "page": page,
-            "assignees": access.assignees(page.object_list),
+            "assignees": selectors.assignee_names(page.object_list),
             "query": query.urlencode(),
         },
     )

@@ -158,6 +158,23 @@ def test_it_shows_each_session_with_its_figures(coord_client, operator, operator
     assert operator.get_full_name() in response.text and operator_b.get_full_name() in response.text
 
 
+def test_it_writes_each_row_escaped_with_its_status(coord_client, operator):
+    centre = factories.PartnerBodyFactory(name="CAS <b>Alba</b> & co")
+    now = timezone.now()
+    factories.GroupSessionFactory(
+        host_centre=centre, place="<i>Sala</i>", facilitators=[operator], held_at=now + datetime.timedelta(days=2)
+    )
+    factories.GroupSessionFactory(facilitators=[], status="cancelled", held_at=now + datetime.timedelta(days=1))
+    page = coord_client.get(ALL).text
+    assert "CAS &lt;b&gt;Alba&lt;/b&gt; &amp; co" in page and "&lt;i&gt;Sala&lt;/i&gt;" in page
+    assert "<b>Alba" not in page and "<i>Sala" not in page
+    assert '<span class="badge text-bg-info">planned</span>' in page
+    assert '<span class="badge text-bg-secondary">cancelled</span>' in page
+    # neither counts people nor follow-ups, and the cancelled one has no facilitator
+    assert page.count('<td class="text-end">—</td>') == 4
+    assert '<td><span class="text-body-secondary">—</span></td>' in page
+
+
 def test_it_counts_zero_people_for_a_session_without_rows(coord_client, operator):
     factories.GroupSessionFactory(facilitators=[operator], held_at=timezone.now() + datetime.timedelta(days=1))
     assert coord_client.get(ALL).context["page"].object_list[0].people == 0

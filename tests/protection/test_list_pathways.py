@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from protection.models import Accommodation, DiaryEntry, PlanGoal, ProtectionPathway, ResidencePermit
 from tests import factories
@@ -161,6 +162,21 @@ def test_it_shows_what_is_due(op_client, due):
     assert "last entry" in text
 
 
+def test_it_writes_each_row_with_its_badges_and_escaped_names(op_client, operator, due):
+    operator.first_name = "<b>Anna</b>"
+    operator.save(update_fields=["first_name"])
+    text = op_client.get(MINE).text
+    with translation.override("en"):
+        ended = date_format(due["closed"].ended_on, "SHORT_DATE_FORMAT")
+        expiry = date_format(ResidencePermit.objects.get(pathway=due["permit"]).expires_on, "SHORT_DATE_FORMAT")
+    assert f'<span class="badge text-bg-secondary">closed</span> {ended}' in text
+    assert f'<div><span class="badge text-bg-warning">permit</span> expires on {expiry}</div>' in text
+    assert '<div><span class="badge text-bg-warning">goal</span> past its target date</div>' in text
+    assert '<span class="badge text-bg-warning">diary</span> last entry ' in text
+    assert "<td>art. 18, social route</td>" in text
+    assert "&lt;b&gt;Anna&lt;/b&gt;" in text and "<b>Anna" not in text
+
+
 def test_a_new_pathway_without_diary_entries_is_not_quiet_before_30_days(op_client, operator):
     factories.PathwayFactory(assigned_to=[operator], started_on=_ago(29))
     old = factories.PathwayFactory(assigned_to=[operator], started_on=_ago(31))
@@ -184,6 +200,19 @@ def test_it_sorts_newest_first_by_default_and_by_phase_or_permit_on_request(coor
     assert _codes(coord_client.get(ALL, {"sort": "phase"})) == codes(b, c, a)
     assert _codes(coord_client.get(ALL, {"sort": "started"})) == codes(b, c, a)
     assert _codes(coord_client.get(ALL, {"sort": "permit"}))[:2] == codes(b, a)
+
+
+def test_it_lists_each_pathway_once_in_order_whatever_the_phases_and_sort(coord_client):
+    a = factories.PathwayFactory(started_on=_ago(1), phase="autonomy")
+    b = factories.PathwayFactory(started_on=_ago(3), phase="emergency")
+    c = factories.PathwayFactory(started_on=_ago(2), phase="emergency")
+    factories.PathwayFactory(started_on=_ago(2), phase="second_stage")
+    codes = lambda *ps: [p.person.case_code for p in ps]  # noqa: E731
+    phases = {"phase": ["emergency", "autonomy"]}
+    assert _codes(coord_client.get(ALL, phases)) == codes(a, c, b)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "-started"})) == codes(a, c, b)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "started"})) == codes(b, c, a)
+    assert _codes(coord_client.get(ALL, {**phases, "sort": "case"})) == sorted(codes(a, b, c))
 
 
 def test_a_bad_filter_value_is_not_a_500(coord_client):

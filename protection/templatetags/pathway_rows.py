@@ -1,0 +1,73 @@
+"""The rows of the pathway lists, written in Python.
+
+Through the template engine each row cost ~900 function calls (a variable node, a lazy-aware escape and a
+localisation check per value, ``get_FOO_display`` hashing every lazy label): the 25 rows took more time than
+the page's SQL. Here the labels are translated once per page, each string goes through ``html.escape`` once
+(same markup as the template had).
+"""
+
+from __future__ import annotations
+
+import html
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+
+from protection.models import ProtectionPathway
+
+register = template.Library()
+
+DASH = '<span class="text-body-secondary">—</span>'
+
+
+def escape(value) -> str:
+    return html.escape(str(value))
+
+
+def _date(day) -> str:
+    return escape(date_format(day, "SHORT_DATE_FORMAT"))
+
+
+def _badge(label: str) -> str:
+    return f'<span class="badge text-bg-warning">{label}</span>'
+
+
+@register.simple_tag
+def pathway_rows(pathways, assignees: dict[int, list[str]]) -> str:
+    """``pathways`` from ``selectors.pathways_for``, ``assignees`` from ``selectors.assignee_names``."""
+    bases = {code: escape(label) for code, label in ProtectionPathway.LegalBasis.choices}
+    phases = {code: escape(label) for code, label in ProtectionPathway.Phase.choices}
+    closed = f'<span class="badge text-bg-secondary">{escape(pgettext("pathway", "closed"))}</span>'
+    permit, goal, diary = (_badge(escape(gettext(word))) for word in ("permit", "goal", "diary"))
+    goal_due = f"<div>{goal} {escape(gettext('past its target date'))}</div>"
+    rows = []
+    for p in pathways:
+        phase = f"{closed} {_date(p.ended_on)}" if p.ended_on else phases.get(p.phase) or escape(p.phase)
+        names = ", ".join(escape(name) for name in assignees.get(p.pk, [])) or DASH
+        due = []
+        if p.due_permit:
+            expiry = gettext("expires on %(date)s") % {"date": date_format(p.next_permit_expiry, "SHORT_DATE_FORMAT")}
+            due.append(f"<div>{permit} {escape(expiry)}</div>")
+        if p.due_goal:
+            due.append(goal_due)
+        if p.due_diary:
+            if p.last_diary_on:
+                last = gettext("last entry %(date)s") % {"date": date_format(p.last_diary_on, "SHORT_DATE_FORMAT")}
+            else:
+                last = gettext("no entry yet")
+            due.append(f"<div>{diary} {escape(last)}</div>")
+        rows.append(
+            "<tr>\n"
+            f'<td class="text-nowrap"><a class="case-code" href="{escape(reverse("protection:detail", args=[p.pk]))}">'
+            f"{escape(p.person.case_code)}</a></td>\n"
+            f"<td>{_date(p.started_on)}</td>\n"
+            f"<td>{bases.get(p.legal_basis) or escape(p.legal_basis)}</td>\n"
+            f"<td>{phase}</td>\n"
+            f"<td>{names}</td>\n"
+            f'<td class="small">\n{"".join(due) or DASH}\n</td>\n'
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
