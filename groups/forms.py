@@ -175,8 +175,12 @@ class AttendanceRowForm(forms.ModelForm):
         self.fields["language"].empty_label = _("not recorded")
         if language_choices is not None:
             self.fields["language"].choices = language_choices  # listed once for the whole table
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("nationality", "gender", "language"):
+            # Nine rows of some 250 nationalities each: written in one pass per select (same markup), not one
+            # template per option, which made the new-session page ~0.5 s at any size (bench/README.md).
+            field = self.fields[name]
+            field.widget = LightSelect(attrs={**field.widget.attrs, "class": "form-select form-select-sm"})
+            field.widget.choices = field.choices
         self.fields["count"].widget.attrs.update({"class": "form-control form-control-sm", "inputmode": "numeric"})
 
     def key(self) -> tuple:
