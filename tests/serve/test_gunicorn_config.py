@@ -1,4 +1,4 @@
-"""gunicorn.conf.py: threads sized to the cores, so that a password hash does not block other requests."""
+"""gunicorn.conf.py: two processes per core of two threads, so that a password hash does not block other requests."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ def _config(monkeypatch, **env) -> dict:
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
-def test_threaded_workers_sized_to_the_cores_by_default(monkeypatch):
+def test_two_threaded_workers_per_core_by_default(monkeypatch):
     config = _config(monkeypatch)
     assert config["worker_class"] == "gthread"
-    assert config["workers"] == max(2, os.cpu_count() or 1)
-    assert config["threads"] == 4
+    assert config["workers"] == max(2, 2 * (os.cpu_count() or 1))
+    assert config["threads"] == 2
     assert config["bind"] == "127.0.0.1:8000"
     assert config["timeout"] == 30
 
