@@ -115,3 +115,43 @@ def test_the_page_uses_the_one_pass_form(op_client, operator):
     body = op_client.get("/groups/new/").content.decode()
     assert 'id="div_id_facilitators"' in body and 'class="form-check form-check-inline"' in body
     assert f'value="{operator.pk}"' in body
+
+
+def test_the_attendance_selects_are_written_as_light_selects(operator):
+    """Options listed once for the table, written once per choice made: the markup of ``LightSelect``, every row
+    keeping its own choice."""
+    from ceis.forms import LightSelect
+    from groups.forms import attendance_formset
+    from groups.models import GroupSession
+
+    language = Language.objects.order_by("pk").first()
+    data = {
+        "attendance-TOTAL_FORMS": "3",
+        "attendance-INITIAL_FORMS": "0",
+        "attendance-MIN_NUM_FORMS": "0",
+        "attendance-MAX_NUM_FORMS": "1000",
+        "attendance-0-nationality": "NG",
+        "attendance-0-gender": "female",
+        "attendance-0-language": str(language.pk),
+        "attendance-0-count": "3",
+        "attendance-1-nationality": "XX",
+        "attendance-1-count": "2",
+    }
+    session = GroupSession()
+    for formset in (
+        attendance_formset(data, session=session, session_form=None, extra=1),
+        attendance_formset(None, session=session, session_form=None, extra=2),
+    ):
+        formset.is_valid()
+        for form in [*formset.forms, formset.empty_form]:
+            for name in ("nationality", "gender", "language"):
+                bf = form[name]
+                plain = LightSelect(attrs=bf.field.widget.attrs)
+                plain.choices = list(bf.field.widget.choices)
+                expected = plain.render(bf.html_name, bf.value(), {"id": bf.auto_id})
+                assert str(bf) == bf.as_widget()
+                assert bf.field.widget.render(bf.html_name, bf.value(), {"id": bf.auto_id}) == expected
+    rows = attendance_formset(data, session=session, session_form=None, extra=1).forms
+    assert '<option value="NG" selected>' in str(rows[0]["nationality"])
+    assert "selected" not in str(rows[2]["nationality"]).replace('<option value="" selected>', "")
+    assert "nationality" in rows[1].errors  # an unknown country is still refused
