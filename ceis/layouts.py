@@ -3,13 +3,14 @@
 ``{% crispy form %}`` renders a template per field (``bootstrap5/field.html`` and its includes) and per layout
 object: at the interview form's ~25 fields that was half of the page's time (issue #20, bench/README.md). The
 simple layouts our forms use (``Layout``, ``Fieldset``, ``Div``, plain ``Field`` and field names, on a helper with
-crispy's default field settings) are written here instead, with the same elements, classes, ids, labels, aria
+crispy's default field settings, and ``InlineCheckboxes``/``InlineRadios`` of choice fields) are written here instead, with the same elements, classes, ids, labels, aria
 attributes, help texts and errors; any other layout or helper setting is rendered by crispy itself.
 tests/security/test_fast_layout.py compares both renderings.
 """
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from crispy_forms.utils import render_crispy_form
 from django import forms
@@ -52,6 +53,13 @@ def _plain(node, form) -> bool:
     if isinstance(node, str):
         return node in form.fields and _plain_field(form[node])
     kind = type(node)
+    if kind in _INLINE:
+        return (
+            not node.attrs
+            and not node.wrapper_class
+            and node.template == kind.template
+            and all(isinstance(n, str) and n in form.fields and _inline_field(form[n]) for n in node.fields)
+        )
     if kind is Field:
         plain = not node.attrs and not node.wrapper_class and node.template == Field.template
     elif kind is Div:
@@ -61,6 +69,13 @@ def _plain(node, form) -> bool:
     else:
         plain = kind is Layout
     return plain and all(_plain(child, form) for child in node.fields)
+
+
+_INLINE = (InlineCheckboxes, InlineRadios)
+
+
+def _inline_field(bf) -> bool:
+    return bf.is_hidden or _options(bf.field.widget)
 
 
 def _plain_field(bf) -> bool:
@@ -81,6 +96,9 @@ def _layout(node, form, parts: list[str]) -> None:
         parts.append(_field(form[node]))
         return
     kind = type(node)
+    if kind in _INLINE:
+        parts.extend(_inline(form[name]) for name in node.fields)
+        return
     if kind is Fieldset:
         legend = f"<legend>{escape(node.legend)}</legend>" if node.legend else ""
         parts.append(f"<fieldset>{legend}")
@@ -185,7 +203,38 @@ def _help_text(bf) -> str:
     return f'<div {ident}class="form-text">{bf.help_text}</div>'  # crispy writes help texts unescaped too
 
 
-def _option_inputs(bf, errors) -> str:
+def _inline(bf) -> str:
+    """A choice field as crispy-bootstrap5's ``checkboxselectmultiple_inline.html`` (or ``radioselect_inline.html``,
+    the same) writes it: a fieldset and legend whenever there is a label, the choices inline, the errors after them."""
+    if bf.is_hidden:
+        return str(bf)
+    required = bf.field.required
+    css = bf.css_classes()
+    out = [f'<div id="div_{bf.auto_id}" class="mb-3{" " + css if css else ""}">']
+    if bf.label:
+        described = bf.aria_describedby
+        out.append(f'<fieldset aria-describedby="{escape(described)}">' if described else "<fieldset>")
+        classes = "fs-6 form-label" + (" requiredField" if required else "")
+        star = '<span class="asteriskField">*</span>' if required else ""
+        out.append(
+            f'<legend for="{escape(bf.id_for_label)}" class="{classes}">{conditional_escape(bf.label)}{star}</legend>'
+        )
+    errors = bf.errors
+    out.append(_option_inputs(bf, errors, inline=True))
+    if errors:
+        paragraphs = "".join(
+            f'<p id="error_{i}_{bf.auto_id}"><strong>{conditional_escape(e)}</strong></p>'
+            for i, e in enumerate(errors, 1)
+        )
+        out.append(f'<div id="{_error_id(errors)}" class="invalid-feedback">{paragraphs}</div>')
+    out.append(_help_text(bf))
+    if bf.label:
+        out.append("</fieldset>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _option_inputs(bf, errors, inline: bool = False) -> str:
     """Each choice as crispy's ``radio_checkbox_select.html`` writes it."""
     widget = bf.field.widget
     ident = widget.attrs.get("id") or bf.auto_id
@@ -193,6 +242,7 @@ def _option_inputs(bf, errors) -> str:
     groups = widget.optgroups(bf.html_name, widget.format_value(bf.value()), attrs)
     invalid = " is-invalid" if errors else ""
     name = escape(bf.html_name)
+    check = "form-check form-check-inline" if inline else "form-check"
     out = ["<div>"]
     for g, (group, options, _index) in enumerate(groups, 1):
         if group:
@@ -200,12 +250,12 @@ def _option_inputs(bf, errors) -> str:
         for o, option in enumerate(options, 1):
             flat = _flat(option["attrs"])
             out.append(
-                f'<div class="form-check"><input type="{escape(option["type"])}" class="form-check-input{invalid}" '
+                f'<div class="{check}"><input type="{escape(option["type"])}" class="form-check-input{invalid}" '
                 f'name="{name}" value="{conditional_escape(option["value"])}"{flat}>'
                 f'<label for="{escape(option["attrs"].get("id", ""))}" class="form-check-label">'
                 f"{conditional_escape(option['label'])}</label>"
             )
-            if errors and o == len(options) and g == len(groups):
+            if errors and not inline and o == len(options) and g == len(groups):
                 paragraphs = "".join(
                     f'<p id="error_{i}_{bf.auto_id}"><strong>{conditional_escape(e)}</strong></p>'
                     for i, e in enumerate(errors, 1)

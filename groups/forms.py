@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+
 import django_filters
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -7,8 +9,12 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -71,6 +77,7 @@ class SessionForm(forms.ModelForm):
         fields = ["held_at", "host_centre", "place", "mediators", "languages", "topics", "materials", "notes"]
         widgets = {
             "held_at": DateTimeLocalInput(),
+            "host_centre": LightSelect,  # some hundred bodies: one pass, not one template per option
             "languages": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
             "materials": forms.CheckboxSelectMultiple,
@@ -154,6 +161,51 @@ class SessionForm(forms.ModelForm):
         return data
 
 
+class _Listed(BaseChoiceIterator):
+    """Choices listed once for a whole attendance table. Django iterates a select's choices several times per row
+    (the blank choice looked for, the required attribute, the options), each time normalizing every one of some
+    250 nationalities again; an iterator of its own is taken as already normalized."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+        self.flat = not any(isinstance(label, (list, tuple)) for _value, label in self.choices)
+        self._written: dict[frozenset, SafeString] = {}
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def options(self, chosen: frozenset) -> SafeString:
+        """The ``<option>`` elements as ``LightSelect`` writes them, written once per choice made in the table."""
+        if chosen not in self._written:
+            found, options = False, []
+            for value, label in self.choices:
+                value = "" if value is None else str(value)
+                selected = value in chosen and not found
+                found = found or selected
+                options.append(
+                    f'<option value="{html.escape(value)}"{" selected" if selected else ""}>'
+                    f"{html.escape(str(label))}</option>"
+                )
+            self._written[chosen] = mark_safe("\n  ".join(options))  # noqa: S308 - each value and label escaped
+        return self._written[chosen]
+
+
+class _TableSelect(LightSelect):
+    """``LightSelect`` whose options, listed once for the table (``_Listed``), are written once per choice made."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        listed = self.choices
+        if not isinstance(listed, _Listed) or not listed.flat or self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        chosen = frozenset(str(v) for v in self.format_value(value))
+        return format_html(
+            '<select name="{}"{}>\n  {}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            listed.options(chosen),
+        )
+
+
 class AttendanceRowForm(forms.ModelForm):
     """One row of the attendance table: how many people of a nationality, gender and language. No names."""
 
@@ -168,18 +220,18 @@ class AttendanceRowForm(forms.ModelForm):
         model = AttendanceRow
         fields = ["nationality", "gender", "language", "count"]
 
-    def __init__(self, *args, languages=None, language_choices=None, **kwargs):
+    def __init__(self, *args, languages=None, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if languages is not None:
             self.fields["language"].queryset = languages
         self.fields["language"].empty_label = _("not recorded")
-        if language_choices is not None:
-            self.fields["language"].choices = language_choices  # listed once for the whole table
+        for name, listed in (choices or {}).items():
+            self.fields[name].choices = listed  # listed once for the whole table
         for name in ("nationality", "gender", "language"):
             # Nine rows of some 250 nationalities each: written in one pass per select (same markup), not one
             # template per option, which made the new-session page ~0.5 s at any size (bench/README.md).
             field = self.fields[name]
-            field.widget = LightSelect(attrs={**field.widget.attrs, "class": "form-select form-select-sm"})
+            field.widget = _TableSelect(attrs={**field.widget.attrs, "class": "form-select form-select-sm"})
             field.widget.choices = field.choices
         self.fields["count"].widget.attrs.update({"class": "form-control form-control-sm", "inputmode": "numeric"})
 
@@ -199,12 +251,16 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def language_choices(self) -> list[tuple]:
-        return [("", _("not recorded")), *((language.pk, language.name) for language in self.languages)]
+    def row_choices(self) -> dict[str, _Listed]:
+        fields = self.form.base_fields
+        return {
+            "nationality": _Listed(fields["nationality"].choices),
+            "gender": _Listed(fields["gender"].choices),
+            "language": _Listed([("", _("not recorded")), *((lang.pk, lang.name) for lang in self.languages)]),
+        }
 
     def get_form_kwargs(self, index):
-        kwargs = {**super().get_form_kwargs(index), "languages": self.languages}
-        return {**kwargs, "language_choices": self.language_choices}
+        return {**super().get_form_kwargs(index), "languages": self.languages, "choices": self.row_choices}
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
