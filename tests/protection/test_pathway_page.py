@@ -180,6 +180,13 @@ def test_each_item_links_to_its_edit_page(op_client, coord_client, pathway):
         assert review_url in text
 
 
+def test_the_timeline_escapes_what_was_written(op_client, pathway):
+    DiaryEntry.objects.create(pathway=pathway, written_on=datetime.date(2026, 2, 1), text='<b>Lei</b> & "noi"')
+    text = op_client.get(_url(pathway)).text
+    assert "&lt;b&gt;Lei&lt;/b&gt; &amp; &quot;noi&quot;" in text
+    assert "<b>Lei</b>" not in text
+
+
 def test_the_timeline_runs_a_constant_number_of_queries(operator, django_assert_num_queries):
     small = factories.PathwayFactory(assigned_to=[operator])
     big = factories.PathwayFactory(assigned_to=[operator])
