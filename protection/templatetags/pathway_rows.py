@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 
+from crispy_forms.utils import render_crispy_form
 from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from protection.models import ProtectionPathway
 
@@ -133,3 +134,22 @@ def _csrf_input(context) -> str:
     if token and token != "NOTPROVIDED":
         return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
     return ""
+
+
+# The phase form of the page, unbound, as crispy renders it: it depends only on the language, the phase
+# proposed and the date, and crispy took longer than the rest of the page's right column to write it.
+_PHASE_FORMS: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def phase_form_fields(form) -> str:
+    """``{% crispy form %}`` for the unbound ``PhaseForm`` of the pathway page, written once per process and key."""
+    if form.is_bound:
+        return mark_safe(render_crispy_form(form))  # noqa: S308 - crispy's own output
+    key = (get_language(), form["phase"].initial, form["changed_on"].initial)
+    markup = _PHASE_FORMS.get(key)
+    if markup is None:
+        if len(_PHASE_FORMS) > 64:  # a new day: yesterday's forms are no use
+            _PHASE_FORMS.clear()
+        markup = _PHASE_FORMS[key] = render_crispy_form(form)
+    return mark_safe(markup)  # noqa: S308 - crispy's own output
