@@ -180,6 +180,26 @@ def test_each_item_links_to_its_edit_page(op_client, coord_client, pathway):
         assert review_url in text
 
 
+def test_the_timeline_escapes_what_was_written(op_client, pathway):
+    DiaryEntry.objects.create(pathway=pathway, written_on=datetime.date(2026, 2, 1), text='<b>Lei</b> & "noi"')
+    text = op_client.get(_url(pathway)).text
+    assert "&lt;b&gt;Lei&lt;/b&gt; &amp; &quot;noi&quot;" in text
+    assert "<b>Lei</b>" not in text
+
+
+def test_each_timeline_reads_its_own_pathway(operator):
+    """The records' query is compiled once per process: each pathway still gets its own records."""
+    first, second = (factories.PathwayFactory(assigned_to=[operator]) for _ in range(2))
+    DiaryEntry.objects.create(pathway=first, written_on=datetime.date(2026, 2, 1), text="Diario della prima")
+    DiaryEntry.objects.create(pathway=second, written_on=datetime.date(2026, 2, 1), text="Diario della seconda")
+    for pathway, text in (
+        (first, "Diario della prima"),
+        (second, "Diario della seconda"),
+        (first, "Diario della prima"),
+    ):
+        assert [i.summary for i in selectors.timeline(pathway) if i.kind == "diary"] == [text]
+
+
 def test_the_timeline_runs_a_constant_number_of_queries(operator, django_assert_num_queries):
     small = factories.PathwayFactory(assigned_to=[operator])
     big = factories.PathwayFactory(assigned_to=[operator])

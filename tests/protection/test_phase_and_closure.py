@@ -55,6 +55,20 @@ def test_the_page_offers_the_next_phase(op_client, pathway):
     assert response.context["phase_form"]["phase"].value() == "first_assistance"
 
 
+def test_the_form_on_the_page_follows_the_phase_and_the_language(op_client, operator, pathway):
+    url = reverse("protection:detail", args=[pathway.pk])
+    today = f'value="{timezone.localdate().isoformat()}"'
+    page = op_client.get(url).text
+    assert '<option value="first_assistance" selected>' in page and today in page
+    _phase(op_client, pathway, "first_assistance", _days_ago(0))
+    page = op_client.get(url).text
+    assert '<option value="second_stage" selected>' in page and "New phase" in page
+    operator.language = "it"
+    operator.save(update_fields=["language"])
+    page = op_client.get(url).text
+    assert '<option value="second_stage" selected>' in page and "Nuova fase" in page
+
+
 def test_it_moves_the_phase_forward_and_records_each_change(op_client, operator, pathway):
     response = _phase(op_client, pathway, "first_assistance", _days_ago(5), follow=True)
     _phase(op_client, pathway, "second_stage", _days_ago(0))
