@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import DateRangeField
 
@@ -46,16 +46,6 @@ class LightSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         chosen = {str(v) for v in self.format_value(value)}
-        found = False
-        options = []
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = option_value in chosen and (self.allow_multiple_selected or not found)
-            found = found or selected
-            options.append(
-                f'<option value="{html.escape(option_value)}"{" selected" if selected else ""}>'
-                f"{html.escape(str(label))}</option>"
-            )
         final = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final["multiple"] = True
@@ -63,8 +53,24 @@ class LightSelect(forms.Select):
             '<select name="{}"{}>\n  {}\n</select>',
             name,
             flatatt(final),
-            mark_safe("\n  ".join(options)),  # noqa: S308 - each value and label escaped above
+            option_tags(choices, chosen, multiple=self.allow_multiple_selected),
         )
+
+
+def option_tags(choices, chosen: set[str] | frozenset[str], *, multiple: bool = False) -> SafeString:
+    """The ``<option>`` elements of flat ``(value, label)`` choices as Django's templates write them: ``chosen``
+    selected (only the first match unless ``multiple``), every value and label escaped."""
+    found = False
+    options = []
+    for option_value, label in choices:
+        option_value = "" if option_value is None else str(option_value)
+        selected = option_value in chosen and (multiple or not found)
+        found = found or selected
+        options.append(
+            f'<option value="{html.escape(option_value)}"{" selected" if selected else ""}>'
+            f"{html.escape(str(label))}</option>"
+        )
+    return mark_safe("\n  ".join(options))  # noqa: S308 - each value and label escaped above
 
 
 # Dates a filter or a period may name: the service's records begin long after the first and end long before the

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import html
-
 import django_filters
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -14,12 +12,12 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ceis import access
-from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect, PlausibleDateRangeFilter
+from ceis.forms import DATETIME_LOCAL, DateTimeLocalInput, LightSelect, PlausibleDateRangeFilter, option_tags
 from ceis.partners.models import PartnerBody
 from materials import selectors as material_selectors
 from referrals.models import Person, Referral
@@ -177,16 +175,7 @@ class _Listed(BaseChoiceIterator):
     def options(self, chosen: frozenset) -> SafeString:
         """The ``<option>`` elements as ``LightSelect`` writes them, written once per choice made in the table."""
         if chosen not in self._written:
-            found, options = False, []
-            for value, label in self.choices:
-                value = "" if value is None else str(value)
-                selected = value in chosen and not found
-                found = found or selected
-                options.append(
-                    f'<option value="{html.escape(value)}"{" selected" if selected else ""}>'
-                    f"{html.escape(str(label))}</option>"
-                )
-            self._written[chosen] = mark_safe("\n  ".join(options))  # noqa: S308 - each value and label escaped
+            self._written[chosen] = option_tags(self.choices, chosen)
         return self._written[chosen]
 
 
