@@ -82,7 +82,7 @@ def _plain_field(bf) -> bool:
     widget = bf.field.widget
     if bf.is_hidden:
         return True
-    if isinstance(widget, (forms.CheckboxInput, forms.FileInput, forms.MultiWidget)):
+    if isinstance(widget, (forms.FileInput, forms.MultiWidget)):
         return False
     return not bf.use_fieldset or _options(widget)
 
@@ -116,6 +116,8 @@ def _field(bf) -> str:
     if bf.is_hidden:
         return str(bf)
     field, widget = bf.field, bf.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return _checkbox(bf)
     required = field.required
     css = bf.css_classes()
     out = [f'<div id="div_{bf.auto_id}" class="mb-3{" " + css if css else ""}">']
@@ -148,6 +150,29 @@ def _field(bf) -> str:
     return "".join(out)
 
 
+def _checkbox(bf) -> str:
+    """A single checkbox as crispy-bootstrap5's ``field.html`` writes it: the box, then its label, in a form-check."""
+    required = bf.field.required
+    css = bf.css_classes()
+    errors = bf.errors
+    star = '<span class="asteriskField">*</span>' if required else ""
+    out = [
+        f'<div class="mb-3"><div id="div_{bf.auto_id}" class="form-check{" " + css if css else ""}">',
+        _widget(bf, {"class": _widget_class(bf.field.widget, errors, "form-check-input")}),
+        f'<label for="{escape(bf.id_for_label)}" class="form-check-label{" requiredField" if required else ""}">'
+        f"{conditional_escape(bf.label)}{star}</label>",
+    ]
+    if errors:
+        spans = "".join(
+            f'<span id="error_{i}_{bf.auto_id}"><strong>{conditional_escape(e)}</strong></span>'
+            for i, e in enumerate(errors, 1)
+        )
+        out.append(f'<div id="{_error_id(errors)}" class="invalid-feedback">{spans}</div>')
+    out.append(_help_text(bf))
+    out.append("</div></div>")
+    return "".join(out)
+
+
 _INPUTS = {
     f"django/forms/widgets/{kind}.html" for kind in ("text", "number", "email", "url", "date", "datetime", "time")
 }
@@ -177,7 +202,7 @@ def _flat(attrs: dict) -> str:
     )
 
 
-def _widget_class(widget, errors) -> str:
+def _widget_class(widget, errors, extra: str | None = None) -> str:
     """The class crispy's ``crispy_field`` gives the widget: its own, its class name, then Bootstrap's."""
     name = type(widget).__name__.lower()
     css = widget.attrs.get("class", "")
@@ -185,7 +210,8 @@ def _widget_class(widget, errors) -> str:
         css = name
     elif name not in css:
         css += f" {name}"
-    extra = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    if extra is None:
+        extra = "form-select" if isinstance(widget, forms.Select) else "form-control"
     for token in (extra, "is-invalid") if errors else (extra,):
         if token not in css.split():
             css += f" {token}"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ceis.consent.forms import receiving_body_field
-from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput
+from ceis.forms import DATETIME_LOCAL, DateInput, DateTimeLocalInput, light_selects
 from ceis.partners.models import PartnerBody, PartnerContact
 from ceis.partners.selectors import active_bodies, active_contacts
 
@@ -98,6 +98,7 @@ class IntakeForm(forms.Form):
         self.fields["referring_contact"].label_from_instance = lambda c: f"{c} — {c.body}"
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["birth_year"].max_value = timezone.localdate().year
+        light_selects(self)  # ~250 countries, the bodies and contacts: one pass each (issue #20)
         self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(
