@@ -31,3 +31,22 @@ def test_multiple_selection_and_optgroups_as_django():
     assert parse_html(LightSelect(choices=grouped).render("f", 2, {})) == parse_html(
         forms.Select(choices=grouped).render("f", 2, {})
     )
+
+
+@pytest.mark.parametrize("value", [None, "NG", "XX"])
+def test_light_selects_keeps_a_country_select_as_django_countries_writes_it(value):
+    from django_countries.fields import CountryField
+
+    from ceis.forms import light_selects
+
+    class Form(forms.Form):
+        nationality = CountryField(blank=True).formfield(required=False)
+        kind = forms.ChoiceField(choices=CHOICES[1:], widget=forms.RadioSelect)
+
+    original = Form({"nationality": value} if value else None)
+    light = Form({"nationality": value} if value else None)
+    light_selects(light)
+    assert type(light.fields["nationality"].widget) is LightSelect
+    assert type(light.fields["kind"].widget) is forms.RadioSelect  # other widgets left as they are
+    assert parse_html(str(light["nationality"])) == parse_html(str(original["nationality"]))
+    assert str(light["nationality"]).count("<option") > 200
