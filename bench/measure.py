@@ -240,10 +240,10 @@ def statistics_first_views() -> dict:
     }
 
 
-def measure(requests: int, warmup: int, only: str = "") -> dict:
+def measure(requests: int, warmup: int, only: str = "", first_views: bool = True) -> dict:
     recorder = Recorder()
     results = {}
-    if not only or "statistics_first_views".startswith(only):
+    if first_views and (not only or "statistics_first_views".startswith(only)):
         results["statistics_first_views"] = statistics_first_views()
         if only:
             return results
@@ -274,6 +274,8 @@ def measure(requests: int, warmup: int, only: str = "") -> dict:
             counts = sorted({s[1] for s in samples})
             slowest = max(samples, key=lambda s: s[3][0])[3]
             results[key] = {
+                "samples_ms": [round(t * 1000, 3) for t in times],  # bench/run.py merges rounds from these
+                "sql_samples_ms": [round(t * 1000, 3) for t in sql],
                 "title": title,
                 "url": url.split("?")[0] + ("?…" if "?" in url else ""),
                 "requests": requests,
@@ -296,8 +298,9 @@ def main():
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default="", help="only the pages whose key starts with this (e.g. api_)")
+    parser.add_argument("--no-first-views", action="store_true", help="skip the statistics' first views")
     args = parser.parse_args()
-    print(json.dumps(measure(args.requests, args.warmup, args.only), indent=2))
+    print(json.dumps(measure(args.requests, args.warmup, args.only, first_views=not args.no_first_views), indent=2))
 
 
 if __name__ == "__main__":

@@ -103,15 +103,16 @@ def _machine() -> dict[str, str]:
     }
 
 
-def bench_size(base: str, persons: int, requests: int, keep: bool, http: bool = False) -> dict:
+def prepare_size(base: str, persons: int) -> dict:
+    """Create, migrate and seed the database of one size; count the statistics ahead; flush the load's writes."""
     name = f"{os.environ.get('BENCH_DB_PREFIX', 'ceis_bench')}_{persons}"
     url = f"{base.rstrip('/')}/{name}"
     env = _env(url)
     print(f"== N = {persons}: database {name}", flush=True)
     _psql(base, f'DROP DATABASE IF EXISTS "{name}"')
     _psql(base, f'CREATE DATABASE "{name}"')
+    started = time.monotonic()
     try:
-        started = time.monotonic()
         _run(["manage.py", "migrate", "--noinput", "-v0"], env)
         migrated = time.monotonic()
         _run(["manage.py", "seed_scale", "--persons", str(persons)], env)
@@ -119,48 +120,96 @@ def bench_size(base: str, persons: int, requests: int, keep: bool, http: bool = 
         # What Celery beat's ``prepare-statistics`` does on a live service: count ahead the months never counted.
         _run(["manage.py", "prepare_statistics"], env)
         prepared = time.monotonic()
-        # The load leaves gigabytes of dirty pages: flush them now rather than in a checkpoint that stalls
-        # the timed requests (a 250 ms query in one run). Needs a superuser or pg_checkpoint; else skipped.
-        try:
-            _psql(base, "CHECKPOINT")
-        except Exception as error:  # noqa: BLE001 - a role without the right: measure anyway
-            print(f"CHECKPOINT skipped: {error}", flush=True)
-        load_before = os.getloadavg()
-        pages = json.loads(_run(["bench/measure.py", "--requests", str(requests)], env, capture=True))
-        first_views = pages.pop("statistics_first_views")
-        load_after = os.getloadavg()
-        over_http = None
-        if http:
-            print(f"== N = {persons}: over HTTP (gunicorn)", flush=True)
-            over_http = json.loads(_run(["bench/over_http.py"], {**env, "DATABASE_URL": url}, capture=True))
-        import psycopg2
+    except BaseException:
+        if os.environ.get("BENCH_KEEP") != "1":
+            _psql(base, f'DROP DATABASE IF EXISTS "{name}"')
+        raise
+    # The load leaves gigabytes of dirty pages: flush them now rather than in a checkpoint that stalls
+    # the timed requests (a 250 ms query in one run). Needs a superuser or pg_checkpoint; else skipped.
+    try:
+        _psql(base, "CHECKPOINT")
+    except Exception as error:  # noqa: BLE001 - a role without the right: measure anyway
+        print(f"CHECKPOINT skipped: {error}", flush=True)
+    # And the kernel's copy of them: written back to disk while the pages are timed, they slowed the audit
+    # rows' commits and the reads behind them (when PostgreSQL runs on this machine, as on CI's).
+    os.sync()
+    return {
+        "persons": persons,
+        "database": name,
+        "url": url,
+        "migrate_s": round(migrated - started, 1),
+        "seed_s": round(seeded - migrated, 1),
+        "prepare_statistics_s": round(prepared - seeded, 1),
+    }
 
-        conn = psycopg2.connect(url)
+
+def measure_rounds(runs: list[dict], requests: int, rounds: int) -> None:
+    """Time every size's pages in ``rounds`` alternating rounds (small, large, small, large, ...), each a share
+    of the ``requests``, and merge each page's samples: a machine's speed drifts by a third from one minute to the
+    next (other tenants of a virtual machine, the kernel's writeback), and sizes timed one after the other compared
+    that drift as much as the sizes (bench/README.md). The statistics' first views are timed in the first round."""
+    per_round = max(1, -(-requests // rounds))
+    for run in runs:
+        run["rounds"], run["load_average"] = [], {}
+    for r in range(rounds):
+        for run in runs:
+            print(f"== N = {run['persons']}: round {r + 1} of {rounds}", flush=True)
+            args = ["bench/measure.py", "--requests", str(per_round)] + (["--no-first-views"] if r else [])
+            if r == 0:
+                run["load_average"]["before"] = [round(x, 2) for x in os.getloadavg()]
+            pages = json.loads(_run(args, _env(run["url"]), capture=True))
+            if r == 0:
+                run["statistics_first_views"] = pages.pop("statistics_first_views", None)
+            run["rounds"].append(pages)
+            run["load_average"]["after"] = [round(x, 2) for x in os.getloadavg()]
+    for run in runs:
+        run["pages"] = merge_rounds(run.pop("rounds"))
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One page's figures from the samples of all rounds: median and p95 of the times, median SQL time, every
+    query count seen, the slowest query of all."""
+    import statistics
+
+    merged = {}
+    for key, first in rounds[0].items():
+        parts = [r[key] for r in rounds]
+        times = [t for p in parts for t in p["samples_ms"]]
+        sql = [t for p in parts for t in p["sql_samples_ms"]]
+        slowest = max(parts, key=lambda p: p["slowest_query_ms"])
+        seen = sorted({q for p in parts for q in p["queries_seen"]})
+        ordered = sorted(times)
+        p95 = ordered[max(0, min(len(ordered) - 1, round(0.95 * (len(ordered) - 1))))]
+        merged[key] = {
+            **{k: v for k, v in first.items() if k not in ("samples_ms", "sql_samples_ms")},
+            "requests": len(times),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(p95, 2),
+            "queries": seen[-1],
+            "queries_seen": seen,
+            "sql_median_ms": round(statistics.median(sql), 2),
+            "slowest_query_ms": slowest["slowest_query_ms"],
+            "slowest_query": slowest["slowest_query"],
+        }
+    return merged
+
+
+def finish_size(base: str, run: dict, keep: bool) -> None:
+    """The database's size and server version into ``run``; the database dropped unless kept."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(run["url"])
         with conn.cursor() as cur:
             cur.execute("SHOW server_version")
-            pg_version = cur.fetchone()[0]
+            run["postgresql"] = cur.fetchone()[0]
             cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            size = cur.fetchone()[0]
+            run["database_size"] = cur.fetchone()[0]
         conn.close()
-        return {
-            "persons": persons,
-            "database": name,
-            "database_size": size,
-            "postgresql": pg_version,
-            "migrate_s": round(migrated - started, 1),
-            "seed_s": round(seeded - migrated, 1),
-            "prepare_statistics_s": round(prepared - seeded, 1),
-            "pages": pages,
-            "statistics_first_views": first_views,
-            "load_average": {
-                "before": [round(x, 2) for x in load_before],
-                "after": [round(x, 2) for x in load_after],
-            },
-            "over_http": over_http,
-        }
     finally:
+        run.pop("url", None)
         if not keep:
-            _psql(base, f'DROP DATABASE IF EXISTS "{name}"')
+            _psql(base, f'DROP DATABASE IF EXISTS "{run["database"]}"')
 
 
 def verdicts(small: dict, large: dict) -> tuple[dict, list[dict]]:
@@ -222,10 +271,11 @@ def report_md(data: dict) -> str:
         f"- PostgreSQL {large['postgresql']}; Python {m['python']}; {m['os']}",
         "- Method: in-process Django test `Client` with `DEBUG` off and the production middleware, against the real",
         "  PostgreSQL database (`bench/settings.py` only swaps the manifest static storage for the plain one).",
-        f"  {data['requests']} timed requests per page after 3 warm-up requests; server time is the wall clock around",
-        "  the client call; SQL time and the slowest query come from `connection.execute_wrapper`. Celery tasks are",
-        "  queued, not run in the request (as in production); `CHECKPOINT` after seeding. Warm-up requests include",
-        "  the first views that count and store the statistics and the dashboard figures (bench/README.md).",
+        f"  {data['requests']} timed requests per page in {data.get('rounds', 1)} rounds alternating the sizes (small, large, small, ...),",
+        "  each after 3 warm-up requests; server time is the wall clock around the client call; SQL time and the",
+        "  slowest query come from `connection.execute_wrapper`. Celery tasks are queued, not run in the request (as in",
+        "  production); `CHECKPOINT` and `sync` after seeding. Warm-up requests include the first views that count",
+        "  and store the statistics and the dashboard figures (bench/README.md).",
         "",
         "| size | persons | seed | migrate | database |",
         "|---|---|---|---|---|",
@@ -353,7 +403,22 @@ def main() -> int:
     started = time.monotonic()
     machine = _machine()
     http = os.environ.get("BENCH_HTTP", "1") != "0"
-    runs = [bench_size(base, n, requests, keep, http=http and i == len(sizes) - 1) for i, n in enumerate(sizes)]
+    rounds = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
+    runs = []
+    try:
+        for n in sizes:
+            runs.append(prepare_size(base, n))
+        measure_rounds(runs, requests, rounds)
+        largest = runs[-1]
+        largest["over_http"] = None
+        if http:
+            print(f"== N = {largest['persons']}: over HTTP (gunicorn)", flush=True)
+            largest["over_http"] = json.loads(
+                _run(["bench/over_http.py"], {**_env(largest["url"]), "DATABASE_URL": largest["url"]}, capture=True)
+            )
+    finally:
+        for run in runs:
+            finish_size(base, run, keep)
     summary, rows = verdicts(runs[0], runs[-1])
     absolute = absolute_checks(runs[-1])
     http_errors = sum(level["errors"] for level in (runs[-1].get("over_http") or {}).get("levels", []))
@@ -367,6 +432,7 @@ def main() -> int:
         "note": os.environ.get("BENCH_NOTE", ""),
         "machine": machine,
         "requests": requests,
+        "rounds": rounds,
         "targets": {"ratio": TARGET_RATIO, "queries": TARGET_QUERIES, "slowest_query_ms": TARGET_SLOWEST_MS},
         "runs": runs,
         "verdicts": rows,

@@ -79,3 +79,28 @@ def test_http_results_give_median_p95_and_errors_per_page():
     times = results.times["/x/"]
     assert len(times) == 101 and results.errors == {"/x/": ["status 500"]}
     assert over_http._percentile(times, 95) >= 0.095
+
+
+def test_rounds_are_merged_from_their_samples():
+    """The sizes are timed in alternating rounds; a page's figures come from all its samples, not an average of
+    the rounds' medians."""
+    run = _module("run")
+
+    def part(samples, sql, queries, slowest):
+        return {"title": "Referral detail", "url": "/referrals/1/", "requests": len(samples), "samples_ms": samples,
+                "sql_samples_ms": sql, "median_ms": 0, "p95_ms": 0, "queries": queries[-1], "queries_seen": queries,
+                "sql_median_ms": 0, "slowest_query_ms": slowest, "slowest_query": f"SELECT {slowest}"}  # fmt: skip
+
+    merged = run.merge_rounds(
+        [
+            {"detail": part([10.0, 11.0, 30.0], [1.0, 2.0, 3.0], [12], 4.0)},
+            {"detail": part([12.0, 13.0, 14.0], [4.0, 5.0, 6.0], [12, 13], 9.0)},
+        ]
+    )["detail"]
+    assert merged["requests"] == 6
+    assert merged["median_ms"] == 12.5  # of 10, 11, 12, 13, 14, 30
+    assert merged["p95_ms"] == 30.0
+    assert merged["sql_median_ms"] == 3.5
+    assert merged["queries_seen"] == [12, 13] and merged["queries"] == 13
+    assert (merged["slowest_query_ms"], merged["slowest_query"]) == (9.0, "SELECT 9.0")
+    assert "samples_ms" not in merged and merged["url"] == "/referrals/1/"
