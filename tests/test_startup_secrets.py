@@ -65,3 +65,22 @@ def test_nothing_is_encrypted_or_hashed_with_a_missing_key():
 def test_with_its_keys_the_app_starts():
     assert startup.missing_secrets() == []
     startup.require_secrets()
+
+
+def test_the_web_application_imports_its_views_and_catalogues_before_the_first_request():
+    """A gunicorn worker imports ``ceis.wsgi`` at start: by then every view is imported and both languages'
+    catalogues loaded, so that its first user does not wait for them (~0.6 s; bench/README.md, "Cold workers")."""
+    code = (
+        "import os, sys; from cryptography.fernet import Fernet;"
+        "os.environ.update(SECRET_KEY='k' * 50, FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),"
+        " DUPLICATE_HASH_KEY='d' * 50);"
+        "import ceis.wsgi; from django.db import connections; from django.utils.translation import trans_real;"
+        "print(sorted(m for m in ('referrals.views', 'interviews.views', 'protection.views') if m in sys.modules));"
+        "print(sorted(trans_real._translations)); print(connections['default'].connection is None)"
+    )
+    done = _run(code)
+    assert done.returncode == 0, done.stderr
+    views, languages, unconnected = done.stdout.strip().splitlines()
+    assert views == "['interviews.views', 'protection.views', 'referrals.views']"
+    assert "'it'" in languages and "'en'" in languages
+    assert unconnected == "True"  # nothing read from the database at import

@@ -57,6 +57,23 @@ def test_it_says_unknown_without_the_load_at_the_start(tmp_path, machine, monkey
     assert "at the start unknown, at the end 0.4 / 0.3 / 0.2" in text
 
 
+@pytest.mark.parametrize(
+    ("warm_up", "said"),
+    [
+        ("30s", "- Warm-up: 30 users for 30s before the measured run, not counted"),
+        ("0", "- Warm-up: none"),
+        (None, "- Warm-up: none"),
+    ],
+)
+def test_it_says_whether_the_server_was_warmed_up_before_the_run(tmp_path, machine, monkeypatch, warm_up, said):
+    if warm_up is None:
+        monkeypatch.delenv("LOAD_WARMUP", raising=False)
+    else:
+        monkeypatch.setenv("LOAD_WARMUP", warm_up)
+    text = report.render(_write(tmp_path / "s", [["GET", "/caseload/", "1", "0", "1", "40", "90", "120", "130"]]))
+    assert said in text
+
+
 def test_it_marks_the_endpoints_that_failed_and_lists_their_errors(tmp_path, machine):
     prefix = _write(
         tmp_path / "s",
