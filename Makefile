@@ -64,20 +64,21 @@ serve: install
 LOAD_HOST ?= http://127.0.0.1:8000
 LOAD_USERS ?= 50
 LOAD_TIME ?= 60s
-# Before the measured run, LOAD_WARMUP (0: none) of 30 users, not counted: a server as after some time in service
-# (every worker's first pages, its database connections); the measured run still starts with all its logins.
+# Before the measured run, LOAD_WARMUP (0: none) of LOAD_WARMUP_USERS users, not counted: a server as after some time
+# in service (every worker's first pages, its database connections); the measured run still starts with all its logins.
 LOAD_WARMUP ?= 30s
+LOAD_WARMUP_USERS ?= 30
 load: install
 	rm -f load/stats_*.csv
 	if [ "$(LOAD_WARMUP)" != "0" ]; then \
-		$(VENV)/bin/locust -f load/locustfile.py --host $(LOAD_HOST) --headless -u 30 -r 10 -t $(LOAD_WARMUP) \
+		$(VENV)/bin/locust -f load/locustfile.py --host $(LOAD_HOST) --headless -u $(LOAD_WARMUP_USERS) -r 10 -t $(LOAD_WARMUP) \
 			--only-summary > /dev/null 2>&1 || echo "the warm-up failed (the measured run will tell why)"; \
 		sleep 20; \
 	fi
 	start="$$($(PY) -c 'import os; print(*os.getloadavg())')"; \
 	$(VENV)/bin/locust -f load/locustfile.py --host $(LOAD_HOST) --headless -u $(LOAD_USERS) -r 10 -t $(LOAD_TIME) \
 		--csv load/stats --only-summary; status=$$?; \
-	LOAD_HOST=$(LOAD_HOST) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) LOAD_WARMUP=$(LOAD_WARMUP) LOAD_AVG_START="$$start" \
+	LOAD_HOST=$(LOAD_HOST) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) LOAD_WARMUP=$(LOAD_WARMUP) LOAD_WARMUP_USERS=$(LOAD_WARMUP_USERS) LOAD_AVG_START="$$start" \
 		$(PY) load/report.py load/stats load/report.md && cat load/report.md; exit $$status
 
 # Re-extract the catalogues after changing strings (needs gettext); commit both .po and .mo.

@@ -1,7 +1,7 @@
 """Turn locust's CSV statistics into ``load/report.md``: per endpoint and in total, requests/s, p95, failures.
 
 Usage: ``python load/report.py PREFIX OUT`` (PREFIX as given to ``locust --csv``). The run's settings come
-from LOAD_HOST, LOAD_USERS, LOAD_TIME and LOAD_WARMUP (as ``make load`` sets them), the machine's load average before the run
+from LOAD_HOST, LOAD_USERS, LOAD_TIME, LOAD_WARMUP and LOAD_WARMUP_USERS (as ``make load`` sets them), the machine's load average before the run
 from LOAD_AVG_START ("1-min 5-min 15-min", as ``make load`` records it before starting locust); the load average at
 the end is read when the report is written.
 """
@@ -41,11 +41,11 @@ def _load_text(load: tuple[float, float, float] | None) -> str:
     return "unknown" if load is None else f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
 
 
-def _warm_up_text(warm_up: str) -> str:
+def _warm_up_text(warm_up: str, users: str) -> str:
     if warm_up in ("", "0"):
         return "- Warm-up: none (the server's workers answer their first pages during the measured run)"
     return (
-        f"- Warm-up: 30 users for {warm_up} before the measured run, not counted (the server as after some time in"
+        f"- Warm-up: {users} users for {warm_up} before the measured run, not counted (the server as after some time in"
         " service); the measured run starts with all its users logging in"
     )
 
@@ -68,7 +68,7 @@ def render(prefix: str) -> str:
         f"- When: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, against `{os.environ.get('LOAD_HOST', '?')}`",
         f"- Users: {os.environ.get('LOAD_USERS', '?')} (spawn rate 10/s) for {os.environ.get('LOAD_TIME', '?')},"
         " think time 1–3 s between actions",
-        _warm_up_text(os.environ.get("LOAD_WARMUP", "")),
+        _warm_up_text(os.environ.get("LOAD_WARMUP", ""), os.environ.get("LOAD_WARMUP_USERS", "?")),
         f"- Machine running locust and the server: {cpus} CPUs; load average (1 / 5 / 15 min) at the start"
         f" {_load_text(start)}, at the end {_load_text(load)}",
     ]

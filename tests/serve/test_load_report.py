@@ -60,7 +60,8 @@ def test_it_says_unknown_without_the_load_at_the_start(tmp_path, machine, monkey
 @pytest.mark.parametrize(
     ("warm_up", "said"),
     [
-        ("30s", "- Warm-up: 30 users for 30s before the measured run, not counted"),
+        ("30s", "- Warm-up: 12 users for 30s before the measured run, not counted"),
+        ("1m", "- Warm-up: 12 users for 1m before the measured run, not counted"),
         ("0", "- Warm-up: none"),
         (None, "- Warm-up: none"),
     ],
@@ -70,6 +71,7 @@ def test_it_says_whether_the_server_was_warmed_up_before_the_run(tmp_path, machi
         monkeypatch.delenv("LOAD_WARMUP", raising=False)
     else:
         monkeypatch.setenv("LOAD_WARMUP", warm_up)
+    monkeypatch.setenv("LOAD_WARMUP_USERS", "12")
     text = report.render(_write(tmp_path / "s", [["GET", "/caseload/", "1", "0", "1", "40", "90", "120", "130"]]))
     assert said in text
 
